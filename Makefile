@@ -1,0 +1,73 @@
+# supplier_dd: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+ASSETS := static/govuk/.built
+export SUPPLIER_DD_BASE_URL ?= http://127.0.0.1:$(PORT)
+
+.PHONY: run test install assets system-deps db demo bench soak lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "supplier_dd needs Python 3.11; set PYTHON=/path/to/python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/govuk && mkdir -p static/govuk
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
+	# The compiled CSS points at /assets/; we serve GOV.UK assets from /static/govuk/assets/.
+	sed 's#url(/assets/#url(/static/govuk/assets/#g' \
+		node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > static/govuk/govuk-frontend.min.css
+	touch $@
+
+# Debian packages the tests need: chromium for the browser tests, poppler-utils for pdftoppm.
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -qi liberation || missing="$$missing fonts-liberation"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		elif command -v sudo >/dev/null; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Please install these Debian packages:$$missing"; exit 1; \
+		fi; \
+	fi
+
+db: install
+	$(BIN)/supplier-dd db upgrade
+
+demo: db
+	$(BIN)/supplier-dd demo load
+
+run: install assets db
+	$(BIN)/supplier-dd demo load --if-empty
+	@echo
+	$(BIN)/supplier-dd demo accounts
+	@echo
+	$(BIN)/supplier-dd serve --host 127.0.0.1 --port $(PORT)
+
+test: install assets system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check supplier_dd tests bench
+
+bench: install assets
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/govuk instance .pytest_cache test-artifacts

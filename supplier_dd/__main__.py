@@ -1,0 +1,3 @@
+from supplier_dd.cli import main
+
+main()

@@ -1,0 +1,192 @@
+"""The `supplier-dd` command: Flask's CLI (run, db, shell) plus the service's own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from supplier_dd.config import ConfigError, load_settings
+from supplier_dd.domain.roles import Role
+
+ROLE_CHOICE = click.Choice([r.value for r in Role], case_sensitive=False)
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from supplier_dd import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(
+    create_app=_create_app,
+    add_version_option=False,
+    help="Modern-slavery due diligence on a council's suppliers.",
+)
+
+
+def _db():
+    from supplier_dd.extensions import db
+
+    return db
+
+
+def _now():
+    from supplier_dd.models.base import utcnow
+
+    return utcnow()
+
+
+# --- users ---------------------------------------------------------------------------------
+
+@click.group("users", help="Create and list accounts.")
+def users_group():
+    pass
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+@users_group.command("create", help="Create an account; the password is read from a prompt or stdin.")
+@click.argument("email")
+@click.option("--role", type=ROLE_CHOICE, required=True, help="supplier, officer, legal or admin.")
+@click.option("--supplier", "supplier_ref", help="Supplier id, Companies House number or exact name.")
+@click.option("--name", default="", help="The person's full name.")
+@with_appcontext
+def users_create(email: str, role: str, supplier_ref: str | None, name: str):
+    from supplier_dd.models import Supplier
+    from supplier_dd.services import ServiceError
+    from supplier_dd.services.users import create_user
+
+    db = _db()
+    supplier = None
+    if supplier_ref:
+        clauses = [Supplier.companies_house_number == supplier_ref.upper(),
+                   Supplier.name == supplier_ref]
+        if supplier_ref.isdigit():
+            clauses.append(Supplier.id == int(supplier_ref))
+        matches = db.session.scalars(select(Supplier).where(db.or_(*clauses))).all()
+        if not matches:
+            raise click.UsageError(f"No supplier matches {supplier_ref!r}.")
+        if len(matches) > 1:
+            raise click.UsageError(f"{supplier_ref!r} matches more than one supplier; use its id.")
+        supplier = matches[0]
+    if role == Role.SUPPLIER and supplier is None:
+        raise click.UsageError("A supplier account needs --supplier.")
+    if role != Role.SUPPLIER and supplier is not None:
+        raise click.UsageError("Only supplier accounts belong to a supplier; drop --supplier.")
+    password = _read_password()
+    try:
+        user = create_user(db.session, email, role, password, name=name, supplier=supplier)
+        db.session.commit()
+    except (ServiceError, IntegrityError) as error:
+        db.session.rollback()
+        message = str(error) if isinstance(error, ServiceError) else "That account already exists."
+        raise click.ClickException(message) from None
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@users_group.command("list", help="List accounts with their roles.")
+@with_appcontext
+def users_list():
+    from supplier_dd.models import User
+
+    for user in _db().session.scalars(select(User).order_by(User.role, User.email)):
+        organisation = f" ({user.supplier.name})" if user.supplier else ""
+        click.echo(f"{user.role:9} {user.email}{organisation}")
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+@click.group("demo", help="The demo council for trying the service.")
+def demo_group():
+    pass
+
+
+@demo_group.command("load", help="Load the demo council (safe to run again: nothing is duplicated).")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no accounts yet.")
+@with_appcontext
+def demo_load(if_empty: bool):
+    from supplier_dd.demo import database_is_empty, load_demo
+
+    db = _db()
+    if if_empty and not database_is_empty(db.session):
+        click.echo("The database already has accounts; demo data not loaded.")
+        return
+    settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    result = load_demo(db.session, settings.demo_password, _now())
+    db.session.commit()
+    created = ", ".join(f"{n} {kind}" for kind, n in sorted(result.created.items()))
+    click.echo(f"Demo council loaded ({created or 'nothing new: already loaded'}).")
+
+
+@demo_group.command("accounts", help="Print the demo sign-in details.")
+@with_appcontext
+def demo_accounts():
+    from supplier_dd.demo.data import STAFF, SUPPLIERS
+    from supplier_dd.demo import supplier_contact_email
+
+    settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    click.echo(f"Sign in at {settings.base_url}/sign-in with password: {settings.demo_password}")
+    for email, role, _name in STAFF:
+        click.echo(f"  {role:9} {email}")
+    for item in SUPPLIERS[:3]:
+        click.echo(f"  supplier  {supplier_contact_email(item.slug)}  ({item.name})")
+    click.echo(f"  ... and one supplier contact per demo supplier ({len(SUPPLIERS)} in all);"
+               " see README.md.")
+
+
+@click.command("serve", help="Serve the web app and, beside it, the scheduler process.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int):
+    import subprocess
+
+    scheduler = None
+    if "scheduler" in current_app.cli.commands:
+        scheduler = subprocess.Popen([sys.executable, "-m", "supplier_dd", "scheduler", "run"])
+        click.echo("Scheduler started beside the web server.")
+    try:
+        click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
+        current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=10)
+
+
+COMMAND_GROUPS = [users_group, demo_group, serve]
+
+
+def init_app(app: Flask) -> None:
+    """Commands are attached to the app so `flask --app supplier_dd` finds them too."""
+    for group in COMMAND_GROUPS:
+        if group.name not in app.cli.commands:
+            app.cli.add_command(group)
+
+
+def main() -> None:
+    try:
+        load_settings()
+    except ConfigError as error:
+        click.echo(f"Configuration error: {error}", err=True)
+        sys.exit(2)
+    try:
+        cli.main(prog_name="supplier-dd")
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        click.echo(f"Could not use the database: {reason}", err=True)
+        click.echo("Check DATABASE_URL and that the database server is running.", err=True)
+        sys.exit(1)
+    except ConfigError as error:
+        click.echo(f"Configuration error: {error}", err=True)
+        sys.exit(2)

@@ -1,0 +1,181 @@
+"""Settings read from the environment and validated once, at start-up.
+
+Every setting has a documented default suitable for local use, except SECRET_KEY outside
+development. A bad value raises ConfigError with a message naming the variable, which the CLI
+prints without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
+DEV_SECRET_KEY = "dev-only-not-secret"
+DEFAULT_DEMO_PASSWORD = "demo-password-2026"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}.")
+
+
+def normalise_database_url(raw: str) -> str:
+    """Accept the URL forms operators paste and return the one SQLAlchemy should use."""
+    if raw.startswith("postgres://"):
+        raw = "postgresql+psycopg://" + raw[len("postgres://") :]
+    elif raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL. Use sqlite:///path/to/file.sqlite3 "
+            "or postgresql+psycopg://user:password@host:5432/dbname."
+        ) from None
+    if url.drivername not in SUPPORTED_DRIVERS:
+        raise ConfigError(
+            f"DATABASE_URL uses {url.drivername!r}; supplier_dd supports "
+            "sqlite and postgresql+psycopg."
+        )
+    if url.drivername == "sqlite" and not url.database:
+        raise ConfigError("DATABASE_URL for SQLite must name a file, e.g. sqlite:///data.sqlite3.")
+    if url.drivername.startswith("postgresql") and not url.database:
+        raise ConfigError("DATABASE_URL for PostgreSQL must name a database after the host.")
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    environment: str
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    smtp_ssl: bool
+    mail_from: str
+    base_url: str
+    demo_password: str
+    upload_max_bytes: int
+    upload_dir: str
+    ratelimit_storage_uri: str
+    login_rate_limit: str
+    invitation_valid_hours: int
+    session_minutes: int
+    run_scheduler_in_web: bool
+    council_name: str
+    extra: dict = field(default_factory=dict)
+
+    def flask_config(self) -> dict:
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SUPPLIER_DD_SETTINGS": self,
+            "MAX_CONTENT_LENGTH": self.upload_max_bytes + 1024 * 1024,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.base_url.startswith("https://"),
+            "REMEMBER_COOKIE_SECURE": self.base_url.startswith("https://"),
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "PERMANENT_SESSION_LIFETIME": self.session_minutes * 60,
+            "WTF_CSRF_TIME_LIMIT": None,
+        }
+
+
+def load_settings(env: dict | None = None, instance_path: str | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    environment = env.get("SUPPLIER_DD_ENV", "development").strip().lower()
+    if environment not in ("development", "production", "test"):
+        raise ConfigError(
+            f"SUPPLIER_DD_ENV must be development, production or test, got {environment!r}."
+        )
+    instance = Path(instance_path or "instance")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'supplier_dd.sqlite3'}"
+    database_url = normalise_database_url(database_url.strip())
+
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        if environment == "production":
+            raise ConfigError("SECRET_KEY must be set in production (a long random string).")
+        secret_key = DEV_SECRET_KEY
+    elif environment == "production" and len(secret_key) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+
+    smtp_ssl = _bool(env, "SMTP_SSL", False)
+    smtp_starttls = _bool(env, "SMTP_STARTTLS", False)
+    if smtp_ssl and smtp_starttls:
+        raise ConfigError("Set only one of SMTP_SSL and SMTP_STARTTLS.")
+    smtp_host = env.get("SMTP_HOST", "127.0.0.1").strip()
+    if not smtp_host or " " in smtp_host:
+        raise ConfigError(f"SMTP_HOST must be a host name, got {smtp_host!r}.")
+    smtp_port = _int(env, "SMTP_PORT", 465 if smtp_ssl else 1025, minimum=1)
+    if smtp_port > 65535:
+        raise ConfigError(f"SMTP_PORT must be between 1 and 65535, got {smtp_port}.")
+    smtp_username = env.get("SMTP_USERNAME") or None
+    smtp_password = env.get("SMTP_PASSWORD") or None
+    if bool(smtp_username) != bool(smtp_password):
+        raise ConfigError("Set both SMTP_USERNAME and SMTP_PASSWORD, or neither.")
+    mail_from = env.get("SMTP_FROM", "supplier-dd@council.example")
+    if "@" not in mail_from:
+        raise ConfigError(f"SMTP_FROM must be an email address, got {mail_from!r}.")
+
+    base_url = env.get("SUPPLIER_DD_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"SUPPLIER_DD_BASE_URL must start with http:// or https://, got {base_url!r}.")
+
+    upload_mb = _int(env, "SUPPLIER_DD_UPLOAD_MAX_MB", 10, minimum=1)
+    return Settings(
+        database_url=database_url,
+        secret_key=secret_key,
+        environment=environment,
+        smtp_host=smtp_host,
+        smtp_port=smtp_port,
+        smtp_username=smtp_username,
+        smtp_password=smtp_password,
+        smtp_starttls=smtp_starttls,
+        smtp_ssl=smtp_ssl,
+        mail_from=mail_from,
+        base_url=base_url,
+        demo_password=env.get("SUPPLIER_DD_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
+        upload_max_bytes=upload_mb * 1024 * 1024,
+        upload_dir=env.get("SUPPLIER_DD_UPLOAD_DIR") or str(instance / "uploads"),
+        ratelimit_storage_uri=env.get("SUPPLIER_DD_RATELIMIT_STORAGE_URI", "memory://"),
+        login_rate_limit=env.get("SUPPLIER_DD_LOGIN_RATE_LIMIT", "5 per minute"),
+        invitation_valid_hours=_int(env, "SUPPLIER_DD_INVITATION_VALID_HOURS", 72, minimum=1),
+        session_minutes=_int(env, "SUPPLIER_DD_SESSION_MINUTES", 30, minimum=1),
+        run_scheduler_in_web=_bool(env, "SUPPLIER_DD_SCHEDULER_IN_WEB", False),
+        council_name=env.get("SUPPLIER_DD_COUNCIL_NAME") or "Example District Council",
+    )

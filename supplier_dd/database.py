@@ -1,0 +1,37 @@
+"""Engine set-up that differs between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from supplier_dd.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _configure_sqlite_connection(dbapi_connection, _record) -> None:
+    # WAL lets readers work while the scheduler writes; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def configure_engine_options(app: Flask) -> None:
+    """Must run before db.init_app, which creates the engine."""
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    else:
+        options.setdefault("pool_pre_ping", True)
+
+
+def attach_connection_settings(app: Flask) -> None:
+    with app.app_context():
+        engine: Engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _configure_sqlite_connection)

@@ -1,0 +1,127 @@
+"""The demo council: a fixed, realistic data set that `supplier-dd demo load` writes idempotently.
+
+Each feature adds a step to STEPS; every step upserts by natural keys so running it twice leaves
+the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from supplier_dd.demo.data import CONTRACTS, STAFF, SUPPLIERS, TENDERS
+from supplier_dd.domain.roles import Role
+from supplier_dd.models import Contract, Supplier, Tender, User
+from supplier_dd.services.suppliers import normalise_name
+from supplier_dd.services.users import hash_password
+
+
+@dataclass
+class DemoResult:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+@dataclass
+class DemoContext:
+    session: Session
+    password: str
+    now: datetime
+    result: DemoResult
+    password_hash: str = ""
+
+    def hashed_password(self) -> str:
+        # Hashing is deliberately slow; one hash serves every demo account.
+        if not self.password_hash:
+            self.password_hash = hash_password(self.password)
+        return self.password_hash
+
+
+def supplier_contact_email(slug: str) -> str:
+    return f"contact@{slug}.example"
+
+
+def _upsert_user(ctx: DemoContext, email: str, role: Role, name: str, supplier=None) -> User:
+    user = ctx.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, role=role.value, name=name, supplier=supplier,
+                    password_hash=ctx.hashed_password())
+        ctx.session.add(user)
+        ctx.result.count("users")
+    return user
+
+
+def load_staff(ctx: DemoContext) -> None:
+    for email, role, name in STAFF:
+        _upsert_user(ctx, email, Role(role), name)
+
+
+def load_suppliers(ctx: DemoContext) -> None:
+    for item in SUPPLIERS:
+        supplier = ctx.session.scalar(
+            select(Supplier).where(Supplier.companies_house_number == item.company_number)
+        )
+        if supplier is None:
+            supplier = Supplier(
+                name=item.name,
+                normalised_name=normalise_name(item.name),
+                companies_house_number=item.company_number,
+                country=item.country,
+                sector=item.sector,
+                turnover_band=item.turnover_band,
+                created_at=ctx.now,
+            )
+            ctx.session.add(supplier)
+            ctx.result.count("suppliers")
+        _upsert_user(ctx, supplier_contact_email(item.slug), Role.SUPPLIER, item.contact_name,
+                     supplier)
+    ctx.session.flush()
+
+
+def _supplier_by_slug(ctx: DemoContext) -> dict[str, Supplier]:
+    numbers = {item.company_number: item.slug for item in SUPPLIERS}
+    rows = ctx.session.scalars(
+        select(Supplier).where(Supplier.companies_house_number.in_(list(numbers)))
+    )
+    return {numbers[row.companies_house_number]: row for row in rows}
+
+
+def load_contracts_and_tenders(ctx: DemoContext) -> None:
+    suppliers = _supplier_by_slug(ctx)
+    for ref, title, category, cpv, value, start, end, slug in CONTRACTS:
+        if ctx.session.scalar(select(Contract.id).where(Contract.reference == ref)) is None:
+            ctx.session.add(Contract(
+                reference=ref, title=title, category=category, cpv_code=cpv, value=value,
+                start_date=date.fromisoformat(start), end_date=date.fromisoformat(end),
+                supplier=suppliers[slug],
+            ))
+            ctx.result.count("contracts")
+    for ref, title, category, value, closing, slugs in TENDERS:
+        if ctx.session.scalar(select(Tender.id).where(Tender.reference == ref)) is None:
+            ctx.session.add(Tender(
+                reference=ref, title=title, category=category, value=value,
+                closing_date=date.fromisoformat(closing),
+                invited_suppliers=[suppliers[slug] for slug in slugs],
+            ))
+            ctx.result.count("tenders")
+    ctx.session.flush()
+
+
+STEPS = [load_staff, load_suppliers, load_contracts_and_tenders]
+
+
+def load_demo(session: Session, password: str, now: datetime) -> DemoResult:
+    ctx = DemoContext(session=session, password=password, now=now, result=DemoResult())
+    for step in STEPS:
+        step(ctx)
+    session.flush()
+    return ctx.result
+
+
+def database_is_empty(session: Session) -> bool:
+    return not session.scalar(select(func.count(User.id)))

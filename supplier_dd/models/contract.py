@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from supplier_dd.extensions import db
+
+tender_invitations = Table(
+    "tender_invitations",
+    db.metadata,
+    Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("supplier_id", ForeignKey("suppliers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Contract(db.Model):
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str | None] = mapped_column(String(200))
+    cpv_code: Mapped[str | None] = mapped_column(String(20))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="RESTRICT"), index=True
+    )
+
+    supplier = relationship("Supplier", back_populates="contracts")
+
+
+class Tender(db.Model):
+    __tablename__ = "tenders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    closing_date: Mapped[date | None]
+
+    invited_suppliers = relationship(
+        "Supplier", secondary=tender_invitations, order_by="Supplier.name"
+    )

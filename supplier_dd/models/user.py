@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from supplier_dd.extensions import db
+from supplier_dd.models.base import utcnow
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # A supplier contact belongs to exactly one organisation; council staff to none.
+        CheckConstraint(
+            "(role = 'supplier') = (supplier_id IS NOT NULL)", name="supplier_has_organisation"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="RESTRICT"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+    supplier = relationship("Supplier", back_populates="contacts")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts.
+        return self.active

@@ -1,0 +1,8 @@
+"""Queries and mutations shared by web views, CLI commands and jobs.
+
+Functions take the SQLAlchemy session first and flush, never commit: the caller commits once.
+"""
+
+
+class ServiceError(ValueError):
+    """Input a person can correct; the message is shown to them as it is."""

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from supplier_dd.domain.organisations import normalise_company_number
+from supplier_dd.models import Supplier
+from supplier_dd.services import ServiceError
+
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(limited|ltd|plc|llp|lp|inc|incorporated|company|co|group|uk)\b\.?", re.IGNORECASE
+)
+
+
+def normalise_name(name: str) -> str:
+    """'ACME Cleaning Ltd.' and 'Acme Cleaning Limited' both become 'acme cleaning'."""
+    lowered = name.lower().replace("&", " and ")
+    lowered = _LEGAL_SUFFIXES.sub(" ", lowered)
+    lowered = re.sub(r"[^a-z0-9 ]+", " ", lowered)
+    return re.sub(r"\s+", " ", lowered).strip()
+
+
+@dataclass
+class SupplierDetails:
+    name: str
+    companies_house_number: str | None
+    country: str
+    sector: str | None
+    turnover_band: str | None
+
+
+def _apply(session: Session, supplier: Supplier, details: SupplierDetails) -> Supplier:
+    name = details.name.strip()
+    if not name:
+        raise ServiceError("Enter the supplier's name")
+    number = None
+    if details.companies_house_number and details.companies_house_number.strip():
+        try:
+            number = normalise_company_number(details.companies_house_number)
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
+        clash = session.scalar(
+            select(Supplier).where(
+                Supplier.companies_house_number == number, Supplier.id != (supplier.id or -1)
+            )
+        )
+        if clash:
+            raise ServiceError(f"Companies House number {number} is already used by {clash.name}")
+    supplier.name = name
+    supplier.normalised_name = normalise_name(name)
+    supplier.companies_house_number = number
+    supplier.country = details.country
+    supplier.sector = details.sector or None
+    supplier.turnover_band = details.turnover_band or None
+    return supplier
+
+
+def create_supplier(session: Session, details: SupplierDetails) -> Supplier:
+    supplier = _apply(session, Supplier(), details)
+    session.add(supplier)
+    session.flush()
+    return supplier
+
+
+def update_supplier(session: Session, supplier: Supplier, details: SupplierDetails) -> Supplier:
+    _apply(session, supplier, details)
+    session.flush()
+    return supplier
+
+
+def search_suppliers(session: Session, query: str, page: int, per_page: int = 25):
+    statement = select(Supplier).order_by(Supplier.name, Supplier.id)
+    query = (query or "").strip()
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(Supplier.name).like(like),
+                Supplier.companies_house_number == query.upper(),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total

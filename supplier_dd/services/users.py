@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from supplier_dd.domain.roles import Role, parse_role
+from supplier_dd.models import Supplier, User
+from supplier_dd.services import ServiceError
+
+MIN_PASSWORD_LENGTH = 12
+# Hashing a throwaway value when the account is unknown keeps the response time the same,
+# so timing does not reveal which email addresses have accounts.
+_DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ServiceError(
+            "Enter an email address in the correct format, like name@example.com"
+        ) from None
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
+    if password.strip() != password or not password.strip():
+        raise ServiceError("Password must not start or end with a space")
+
+
+def hash_password(password: str) -> str:
+    # Werkzeug's default is scrypt, a memory-hard algorithm.
+    return generate_password_hash(password)
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    session: Session,
+    email: str,
+    role: str,
+    password: str | None,
+    *,
+    name: str = "",
+    supplier: Supplier | None = None,
+) -> User:
+    role = parse_role(role) if not isinstance(role, Role) else role
+    email = normalise_email(email)
+    if (role == Role.SUPPLIER) != (supplier is not None):
+        raise ServiceError(
+            "A supplier account needs its supplier organisation; council staff accounts have none."
+        )
+    if find_by_email(session, email):
+        raise ServiceError(f"An account for {email} already exists")
+    if password is not None:
+        check_password_policy(password)
+    user = User(
+        email=email,
+        name=name,
+        role=role.value,
+        supplier=supplier,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
+    user = find_by_email(session, email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    if not user.active:
+        return None
+    user.last_sign_in_at = now
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_policy(password)
+    user.password_hash = hash_password(password)

@@ -1,0 +1,124 @@
+"""Signing in and out, and accepting an invitation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from supplier_dd.domain.roles import home_endpoint
+from supplier_dd.extensions import db, limiter
+from supplier_dd.models import User
+from supplier_dd.models.base import utcnow
+from supplier_dd.services import ServiceError
+from supplier_dd.services.invitations import (
+    InvitationError,
+    accept_invitation,
+    find_open_invitation,
+)
+from supplier_dd.services.users import authenticate
+from supplier_dd.web.access import public
+from supplier_dd.web.forms import SetPasswordForm, SignInForm
+
+bp = Blueprint("auth", __name__)
+
+
+def init_login_manager(manager: LoginManager) -> None:
+    manager.login_view = "auth.sign_in"
+    manager.login_message = "Sign in to continue"
+    manager.session_protection = "strong"
+
+    @manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never follow `next` to another host (open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["SUPPLIER_DD_SETTINGS"].login_rate_limit
+
+
+def _start_session(user: User) -> None:
+    # A fresh session on sign-in, so a session id planted before sign-in is worth nothing.
+    session.clear()
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    # Only failed attempts count, so people who sign in correctly are never slowed down.
+    deduct_when=lambda response: response.status_code != 302,
+)
+@public
+def sign_in():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for(home_endpoint(current_user.role)))
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data, utcnow())
+        if user is not None:
+            db.session.commit()
+            _start_session(user)
+            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
+        error = "Enter a correct email address and password"
+        form.password.errors = [error]
+    return render_template("auth/sign_in.html", form=form, error=error)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@public
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("You have signed out")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+@public
+def accept(token: str):
+    try:
+        invitation = find_open_invitation(db.session, token, utcnow())
+    except InvitationError as error:
+        return render_template("auth/invitation_invalid.html", message=str(error)), 410 if (
+            "expired" in str(error) or "already been used" in str(error)
+        ) else 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(db.session, token, form.password.data, utcnow())
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return render_template(
+                "auth/invitation_invalid.html",
+                message="This invitation link has already been used. Sign in instead.",
+            ), 410
+        except ServiceError as error:
+            db.session.rollback()
+            form.password.errors = [str(error)]
+        else:
+            _start_session(user)
+            flash("Your password is set and you are signed in")
+            return redirect(url_for(home_endpoint(user.role)))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

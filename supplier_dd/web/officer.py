@@ -1,0 +1,177 @@
+"""Procurement officers' pages: suppliers, contracts, tenders, inviting contacts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from supplier_dd.delivery import deliver_by_key
+from supplier_dd.domain.roles import Permission
+from supplier_dd.extensions import db
+from supplier_dd.mail import render_email, sender_for_app
+from supplier_dd.models import Contract, Supplier, Tender
+from supplier_dd.models.base import utcnow
+from supplier_dd.services import ServiceError
+from supplier_dd.services import outbox as outbox_service
+from supplier_dd.services.invitations import create_invitation
+from supplier_dd.services.suppliers import (
+    SupplierDetails,
+    create_supplier,
+    search_suppliers,
+    update_supplier,
+)
+from supplier_dd.web.access import requires
+from supplier_dd.web.forms import InviteContactForm, SearchForm, SupplierForm
+from supplier_dd.web.paging import page_number
+
+bp = Blueprint("officer", __name__, url_prefix="/officer")
+
+PER_PAGE = 25
+
+
+def _supplier_or_404(supplier_id: int) -> Supplier:
+    return db.get_or_404(Supplier, supplier_id)
+
+
+def _details(form: SupplierForm) -> SupplierDetails:
+    return SupplierDetails(
+        name=form.name.data,
+        companies_house_number=form.companies_house_number.data,
+        country=form.country.data,
+        sector=form.sector.data,
+        turnover_band=form.turnover_band.data,
+    )
+
+
+@bp.route("/suppliers")
+@requires(Permission.VIEW_SUPPLIERS)
+def suppliers():
+    form = SearchForm(request.args)
+    page = page_number(request.args)
+    rows, total = search_suppliers(db.session, form.q.data or "", page, PER_PAGE)
+    return render_template(
+        "officer/suppliers.html", form=form, suppliers=rows, total=total, page=page,
+        per_page=PER_PAGE,
+    )
+
+
+@bp.route("/suppliers/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_SUPPLIERS)
+def new_supplier():
+    form = SupplierForm()
+    if form.validate_on_submit():
+        try:
+            supplier = create_supplier(db.session, _details(form))
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            form.companies_house_number.errors = [str(error)]
+        else:
+            flash(f"{supplier.name} added")
+            return redirect(url_for("officer.supplier", supplier_id=supplier.id))
+    return render_template("officer/supplier_form.html", form=form, supplier=None)
+
+
+@bp.route("/suppliers/<int:supplier_id>")
+@requires(Permission.VIEW_SUPPLIERS)
+def supplier(supplier_id: int):
+    record = db.session.scalar(
+        select(Supplier)
+        .where(Supplier.id == supplier_id)
+        .options(selectinload(Supplier.contacts), selectinload(Supplier.contracts))
+    )
+    if record is None:
+        abort(404)
+    return render_template("officer/supplier.html", supplier=record)
+
+
+@bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_SUPPLIERS)
+def edit_supplier(supplier_id: int):
+    record = _supplier_or_404(supplier_id)
+    form = SupplierForm(obj=record)
+    if form.validate_on_submit():
+        try:
+            update_supplier(db.session, record, _details(form))
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            form.companies_house_number.errors = [str(error)]
+        else:
+            flash("Supplier details saved")
+            return redirect(url_for("officer.supplier", supplier_id=record.id))
+    return render_template("officer/supplier_form.html", form=form, supplier=record)
+
+
+@bp.route("/suppliers/<int:supplier_id>/invite", methods=["GET", "POST"])
+@requires(Permission.MANAGE_SUPPLIERS)
+def invite_contact(supplier_id: int):
+    record = _supplier_or_404(supplier_id)
+    form = InviteContactForm()
+    if form.validate_on_submit():
+        settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+        now = utcnow()
+        try:
+            invitation, token = create_invitation(
+                db.session, record, form.email.data, form.name.data, current_user, now,
+                settings.invitation_valid_hours,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            form.email.errors = [str(error)]
+        else:
+            email = render_email(
+                "invitation",
+                name=invitation.name,
+                supplier_name=record.name,
+                council_name=settings.council_name,
+                invited_by=current_user.name or current_user.email,
+                link=settings.base_url + url_for("auth.accept", token=token),
+                expires=f"{invitation.expires_at:%d %B %Y at %H:%M} UTC",
+            )
+            key = f"invitation:{invitation.id}"
+            outbox_service.enqueue(
+                db.session, dedupe_key=key, kind="invitation", recipient=invitation.email,
+                subject=email.subject, text=email.text, html=email.html, now=now,
+            )
+            db.session.commit()
+            status = deliver_by_key(db.session, sender_for_app(), key, utcnow)
+            if status == "sent":
+                flash(f"Invitation sent to {invitation.email}")
+            else:
+                flash(
+                    f"Invitation to {invitation.email} saved; the email server did not accept it "
+                    "yet, so it will be sent automatically when the server is available."
+                )
+            return redirect(url_for("officer.supplier", supplier_id=record.id))
+    return render_template("officer/invite.html", form=form, supplier=record)
+
+
+@bp.route("/contracts")
+@requires(Permission.VIEW_SUPPLIERS)
+def contracts():
+    page = page_number(request.args)
+    statement = select(Contract).options(selectinload(Contract.supplier)).order_by(
+        Contract.reference
+    )
+    total = db.session.scalar(select(db.func.count(Contract.id)))
+    rows = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return render_template(
+        "officer/contracts.html", contracts=rows, total=total, page=page, per_page=PER_PAGE
+    )
+
+
+@bp.route("/tenders")
+@requires(Permission.VIEW_SUPPLIERS)
+def tenders():
+    rows = db.session.scalars(select(Tender).order_by(Tender.closing_date.desc())).all()
+    return render_template("officer/tenders.html", tenders=rows)
+
+
+@bp.route("/tenders/<int:tender_id>")
+@requires(Permission.VIEW_SUPPLIERS)
+def tender(tender_id: int):
+    record = db.get_or_404(Tender, tender_id)
+    return render_template("officer/tender.html", tender=record)

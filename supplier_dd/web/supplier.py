@@ -1,0 +1,36 @@
+"""The supplier portal. Every query here is scoped to the signed-in contact's organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from supplier_dd.domain.roles import Permission
+from supplier_dd.extensions import db
+from supplier_dd.models import Contract, Supplier, Tender, tender_invitations
+from supplier_dd.web.access import requires
+
+bp = Blueprint("supplier", __name__, url_prefix="/supplier")
+
+
+def own_supplier() -> Supplier:
+    return db.session.get(Supplier, current_user.supplier_id)
+
+
+@bp.route("/")
+@requires(Permission.SUPPLIER_PORTAL)
+def home():
+    organisation = own_supplier()
+    contracts = db.session.scalars(
+        select(Contract).where(Contract.supplier_id == organisation.id).order_by(Contract.reference)
+    ).all()
+    tenders = db.session.scalars(
+        select(Tender)
+        .join(tender_invitations, tender_invitations.c.tender_id == Tender.id)
+        .where(tender_invitations.c.supplier_id == organisation.id)
+        .order_by(Tender.closing_date)
+    ).all()
+    return render_template(
+        "supplier/home.html", organisation=organisation, contracts=contracts, tenders=tenders
+    )

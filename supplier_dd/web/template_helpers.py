@@ -1,0 +1,77 @@
+"""Values and filters every template can use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from supplier_dd.domain.organisations import TURNOVER_BANDS, country_name
+from supplier_dd.domain.roles import Permission, can
+
+# (label, endpoint, permission): the service navigation shows what the person may open.
+NAVIGATION = [
+    ("Your organisation", "supplier.home", Permission.SUPPLIER_PORTAL),
+    ("Suppliers", "officer.suppliers", Permission.VIEW_SUPPLIERS),
+    ("Contracts", "officer.contracts", Permission.VIEW_SUPPLIERS),
+    ("Tenders", "officer.tenders", Permission.VIEW_SUPPLIERS),
+    ("Users", "admin.users", Permission.MANAGE_USERS),
+]
+
+
+def navigation():
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, permission in NAVIGATION:
+        if can(current_user.role, permission):
+            href = url_for(endpoint)
+            items.append(
+                {"text": label, "href": href, "active": request.path.startswith(href)}
+            )
+    return items
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y} at {value:%H:%M}"
+
+
+def format_money(value: Decimal | float | int | None) -> str:
+    if value is None:
+        return ""
+    return f"£{value:,.0f}"
+
+
+def turnover_label(code: str | None) -> str:
+    return dict(TURNOVER_BANDS).get(code or "", "Not known")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(navigation)
+    app.add_template_global(can)
+    app.add_template_global(Permission)
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(country_name, "country")
+
+    app.add_template_global(turnover_label)
+
+    @app.context_processor
+    def service_globals():
+        settings = app.config["SUPPLIER_DD_SETTINGS"]
+        return {
+            "service_name": "Supplier due diligence",
+            "council_name": settings.council_name,
+            "invitation_hours": settings.invitation_valid_hours,
+        }

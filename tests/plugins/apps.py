@@ -1,0 +1,30 @@
+"""Building a real app for tests, configured the way an operator would: through settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from supplier_dd import create_app
+from supplier_dd.config import load_settings
+
+
+def make_test_app(database_url: str, tmp_dir: Path, env: dict | None = None, **flask_config):
+    base_env = {
+        "SUPPLIER_DD_ENV": "test",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SUPPLIER_DD_UPLOAD_DIR": str(tmp_dir / "uploads"),
+        # Nothing listens here unless a test starts the SMTP fixture, which replaces it.
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": "9",
+        "SUPPLIER_DD_DEMO_PASSWORD": "demo-password-for-tests",
+    }
+    base_env.update(env or {})
+    settings = load_settings(base_env, instance_path=str(tmp_dir / "instance"))
+    config = {
+        "SUPPLIER_DD_SETTINGS": settings,
+        "INSTANCE_PATH": str(tmp_dir / "instance"),
+        "TESTING": True,
+    }
+    config.update(flask_config)
+    return create_app(config)
