@@ -20,12 +20,12 @@ class RenderedEmail:
     html: str
 
 
-def render_email(name: str, **context) -> RenderedEmail:
-    subject = render_template(f"email/{name}/subject.txt", **context).strip()
+def render_email(template: str, **context) -> RenderedEmail:
+    subject = render_template(f"email/{template}/subject.txt", **context).strip()
     return RenderedEmail(
         subject=" ".join(subject.split()),
-        text=render_template(f"email/{name}/body.txt", **context),
-        html=render_template(f"email/{name}/body.html", **context),
+        text=render_template(f"email/{template}/body.txt", **context),
+        html=render_template(f"email/{template}/body.html", **context),
     )
 
 

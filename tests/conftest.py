@@ -1,5 +1,12 @@
 from __future__ import annotations
 
+pytest_plugins = [
+    "tests.plugins.databases",
+    "tests.plugins.smtp",
+    "tests.plugins.live_server",
+    "tests.plugins.browser",
+]
+
 import pytest
 
 from supplier_dd.extensions import db as _db

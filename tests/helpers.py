@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 
@@ -59,6 +60,13 @@ def csrf_token_in(html: str) -> str:
 
 
 class FormClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        # Tests keep an app context open, which requests then share. Empty `g` so nothing a
+        # request cached there (Flask-Login's user, Flask-WTF's CSRF token) leaks to the next.
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
     def submit(self, url: str, data: dict | None = None, *, form_index: int = -1, **kwargs):
         """GET the page, take the form (its hidden fields and CSRF token), merge data, POST it."""
         page = self.get(url)
@@ -78,3 +86,12 @@ class FormClient(FlaskClient):
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def any_csrf_token(client) -> str:
+    """A valid CSRF token for the client's session: signed-in pages carry the sign-out form."""
+    for path in ("/accessibility", "/sign-in"):
+        html = client.get(path).get_data(as_text=True)
+        if 'name="csrf_token"' in html:
+            return csrf_token_in(html)
+    raise AssertionError("no page offered a CSRF token")
