@@ -84,7 +84,7 @@ def upgrade_to_head(database_url: str, tmp_dir: Path) -> None:
 
     app = make_test_app(database_url, tmp_dir)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from supplier_dd.extensions import db
 
         db.engine.dispose()
