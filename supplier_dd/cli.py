@@ -85,7 +85,13 @@ def users_create(email: str, role: str, supplier_ref: str | None, name: str):
         raise click.UsageError("Only supplier accounts belong to a supplier; drop --supplier.")
     password = _read_password()
     try:
+        from supplier_dd.services import audit
+
         user = create_user(db.session, email, role, password, name=name, supplier=supplier)
+        audit.record(db.session, "user.created", audit.Actor(None, "cli", "system"), _now(),
+                     object_type="user", object_id=user.id,
+                     after={"email": user.email, "role": user.role,
+                            "supplier_id": user.supplier_id})
         db.session.commit()
     except (ServiceError, IntegrityError) as error:
         db.session.rollback()
@@ -164,7 +170,25 @@ def serve(host: str, port: int):
             scheduler.wait(timeout=10)
 
 
-COMMAND_GROUPS = [users_group, demo_group, serve]
+@click.group("audit", help="Check the audit log.")
+def audit_group():
+    pass
+
+
+@audit_group.command("verify", help="Walk the audit hash chain and report the first break.")
+@with_appcontext
+def audit_verify():
+    from supplier_dd.services import audit
+
+    found = audit.verify(_db().session)
+    if found is not None:
+        raise click.ClickException(
+            f"Audit log broken at entry {found.sequence}: {found.reason}."
+        )
+    click.echo("Audit log verified: every entry is intact and in order.")
+
+
+COMMAND_GROUPS = [users_group, demo_group, serve, audit_group]
 
 
 def init_app(app: Flask) -> None:

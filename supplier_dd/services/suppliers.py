@@ -58,6 +58,17 @@ def _apply(session: Session, supplier: Supplier, details: SupplierDetails) -> Su
     return supplier
 
 
+def supplier_snapshot(supplier: Supplier) -> dict:
+    """The fields an audit entry records before and after a change."""
+    return {
+        "name": supplier.name,
+        "companies_house_number": supplier.companies_house_number,
+        "country": supplier.country,
+        "sector": supplier.sector,
+        "turnover_band": supplier.turnover_band,
+    }
+
+
 def create_supplier(session: Session, details: SupplierDetails) -> Supplier:
     supplier = _apply(session, Supplier(), details)
     session.add(supplier)

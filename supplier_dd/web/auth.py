@@ -12,7 +12,7 @@ from supplier_dd.domain.roles import home_endpoint
 from supplier_dd.extensions import db, limiter
 from supplier_dd.models import User
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError
+from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.invitations import (
     InvitationError,
     accept_invitation,
@@ -20,6 +20,7 @@ from supplier_dd.services.invitations import (
 )
 from supplier_dd.services.users import authenticate
 from supplier_dd.web.access import public
+from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.forms import SetPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -74,11 +75,18 @@ def sign_in():
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data, utcnow())
+        now = utcnow()
+        user = authenticate(db.session, form.email.data, form.password.data, now)
         if user is not None:
+            audit.record(db.session, "auth.sign_in", request_actor(user), now,
+                         object_type="user", object_id=user.id)
             db.session.commit()
             _start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
+        db.session.rollback()
+        audit.record(db.session, "auth.sign_in_failed", request_actor(), now,
+                     details={"email": (form.email.data or "")[:254]})
+        db.session.commit()
         error = "Enter a correct email address and password"
         form.password.errors = [error]
     return render_template("auth/sign_in.html", form=form, error=error)
@@ -87,6 +95,10 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out():
+    if current_user.is_authenticated:
+        audit.record(db.session, "auth.sign_out", request_actor(), utcnow(),
+                     object_type="user", object_id=current_user.id)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out")
@@ -106,7 +118,12 @@ def accept(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = accept_invitation(db.session, token, form.password.data, utcnow())
+            now = utcnow()
+            user = accept_invitation(db.session, token, form.password.data, now)
+            audit.record(db.session, "invitation.accepted", request_actor(user), now,
+                         object_type="invitation", object_id=invitation.id,
+                         after={"user_id": user.id, "email": user.email, "role": user.role,
+                                "supplier_id": user.supplier_id})
             db.session.commit()
         except IntegrityError:
             db.session.rollback()

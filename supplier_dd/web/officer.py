@@ -13,16 +13,18 @@ from supplier_dd.extensions import db
 from supplier_dd.mail import render_email, sender_for_app
 from supplier_dd.models import Contract, Supplier, Tender
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError
+from supplier_dd.services import ServiceError, audit
 from supplier_dd.services import outbox as outbox_service
 from supplier_dd.services.invitations import create_invitation
 from supplier_dd.services.suppliers import (
     SupplierDetails,
     create_supplier,
     search_suppliers,
+    supplier_snapshot,
     update_supplier,
 )
 from supplier_dd.web.access import requires
+from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.forms import InviteContactForm, SearchForm, SupplierForm
 from supplier_dd.web.paging import page_number
 
@@ -64,6 +66,9 @@ def new_supplier():
     if form.validate_on_submit():
         try:
             supplier = create_supplier(db.session, _details(form))
+            audit.record(db.session, "supplier.created", request_actor(), utcnow(),
+                         object_type="supplier", object_id=supplier.id,
+                         after=supplier_snapshot(supplier))
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
@@ -94,7 +99,11 @@ def edit_supplier(supplier_id: int):
     form = SupplierForm(obj=record)
     if form.validate_on_submit():
         try:
+            before = supplier_snapshot(record)
             update_supplier(db.session, record, _details(form))
+            audit.record(db.session, "supplier.updated", request_actor(), utcnow(),
+                         object_type="supplier", object_id=record.id, before=before,
+                         after=supplier_snapshot(record))
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
@@ -131,6 +140,10 @@ def invite_contact(supplier_id: int):
                 link=settings.base_url + url_for("auth.accept", token=token),
                 expires=f"{invitation.expires_at:%d %B %Y at %H:%M} UTC",
             )
+            audit.record(db.session, "invitation.created", request_actor(), now,
+                         object_type="invitation", object_id=invitation.id,
+                         after={"email": invitation.email, "supplier_id": record.id,
+                                "expires_at": invitation.expires_at})
             key = f"invitation:{invitation.id}"
             outbox_service.enqueue(
                 db.session, dedupe_key=key, kind="invitation", recipient=invitation.email,

@@ -1,0 +1,128 @@
+"""Recording state changes in the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from supplier_dd.domain.audit_chain import (
+    GENESIS_HASH,
+    ChainBreak,
+    ChainedEntry,
+    canonical_json,
+    entry_hash,
+    verify_chain,
+)
+from supplier_dd.models.audit import AuditChainHead, AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None
+    email: str | None
+    role: str | None
+    ip_address: str | None = None
+
+    @classmethod
+    def of(cls, user, ip_address: str | None = None) -> Actor:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls(None, None, None, ip_address)
+        return cls(user.id, user.email, user.role, ip_address)
+
+
+SYSTEM = Actor(None, "system", "system")
+
+
+_HASHED_FIELDS = ("occurred_at", "actor_id", "actor_email", "actor_role", "action",
+                  "object_type", "object_id", "ip_address", "before", "after", "details")
+
+
+def _content(entry) -> dict:
+    # Round-trip through JSON so the hash covers exactly what the database gives back.
+    return json.loads(canonical_json({name: getattr(entry, name) for name in _HASHED_FIELDS}))
+
+
+def record(
+    session: Session,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    object_type: str | None = None,
+    object_id: int | str | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction; it commits or rolls back with the change."""
+    head = _lock_head(session)
+    entry = AuditEntry(
+        sequence=head.last_sequence + 1,
+        occurred_at=now.replace(microsecond=0),
+        actor_id=actor.id,
+        actor_email=actor.email,
+        actor_role=actor.role,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        ip_address=actor.ip_address,
+        before=json.loads(canonical_json(before)) if before is not None else None,
+        after=json.loads(canonical_json(after)) if after is not None else None,
+        details=json.loads(canonical_json(details)) if details is not None else None,
+        previous_hash=head.last_hash,
+        entry_hash="",
+    )
+    entry.entry_hash = entry_hash(entry.sequence, _content(entry), entry.previous_hash)
+    session.add(entry)
+    head.last_sequence = entry.sequence
+    head.last_hash = entry.entry_hash
+    session.flush()
+    return entry
+
+
+def _lock_head(session: Session) -> AuditChainHead:
+    # A write first: on PostgreSQL it row-locks the head until commit; on SQLite it takes the
+    # database write lock. Either way no two writers can read the same previous hash.
+    touched = session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == 1)
+        .values(last_sequence=AuditChainHead.last_sequence)
+    ).rowcount
+    if not touched:
+        session.add(AuditChainHead(id=1, last_sequence=0, last_hash=GENESIS_HASH))
+        session.flush()
+    head = session.get(AuditChainHead, 1, populate_existing=True)
+    return head
+
+
+def chained_entries(session: Session, batch: int = 2000) -> Iterator[ChainedEntry]:
+    # Plain rows, not ORM objects, so walking a long log keeps memory flat.
+    columns = [getattr(AuditEntry, name) for name in
+               ("sequence", "previous_hash", "entry_hash", *_HASHED_FIELDS)]
+    last = 0
+    while True:
+        rows = session.execute(
+            select(*columns).where(AuditEntry.sequence > last)
+            .order_by(AuditEntry.sequence).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield ChainedEntry(row.sequence, _content(row), row.previous_hash, row.entry_hash)
+        last = rows[-1].sequence
+
+
+def verify(session: Session) -> ChainBreak | None:
+    found = verify_chain(chained_entries(session))
+    if found is not None:
+        return found
+    head = session.get(AuditChainHead, 1)
+    last = session.scalar(select(AuditEntry).order_by(AuditEntry.sequence.desc()).limit(1))
+    if head is not None and (last is None or last.entry_hash != head.last_hash):
+        sequence = last.sequence if last else 0
+        return ChainBreak(sequence, "the newest entries were deleted (the chain head does not match)")
+    return None
