@@ -57,7 +57,7 @@ def _read_password() -> str:
 
 @users_group.command("create", help="Create an account; the password is read from a prompt or stdin.")
 @click.argument("email")
-@click.option("--role", type=ROLE_CHOICE, required=True, help="supplier, officer, legal or admin.")
+@click.option("--role", type=ROLE_CHOICE, required=True, help=", ".join(r.value for r in Role) + ".")
 @click.option("--supplier", "supplier_ref", help="Supplier id, Companies House number or exact name.")
 @click.option("--name", default="", help="The person's full name.")
 @with_appcontext
@@ -162,8 +162,13 @@ def serve(host: str, port: int):
         scheduler = subprocess.Popen([sys.executable, "-m", "supplier_dd", "scheduler", "run"])
         click.echo("Scheduler started beside the web server.")
     try:
+        from werkzeug.serving import run_simple
+
         click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
-        current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+        # Flask's app.run() refuses to start inside a `flask` CLI command; run_simple is what
+        # it would call.
+        run_simple(host, port, current_app._get_current_object(), threaded=True,
+                   use_reloader=False)
     finally:
         if scheduler is not None:
             scheduler.terminate()
