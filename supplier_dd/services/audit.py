@@ -126,3 +126,51 @@ def verify(session: Session) -> ChainBreak | None:
         sequence = last.sequence if last else 0
         return ChainBreak(sequence, "the newest entries were deleted (the chain head does not match)")
     return None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    object_type: str = ""
+    object_id: str = ""
+
+    def apply(self, statement):
+        if self.action:
+            statement = statement.where(AuditEntry.action == self.action)
+        if self.actor:
+            statement = statement.where(AuditEntry.actor_email == self.actor.strip().lower())
+        if self.object_type:
+            statement = statement.where(AuditEntry.object_type == self.object_type)
+        if self.object_id:
+            statement = statement.where(AuditEntry.object_id == self.object_id)
+        return statement
+
+
+def search(session: Session, wanted: AuditFilter, page: int, per_page: int):
+    from sqlalchemy import func
+
+    statement = wanted.apply(select(AuditEntry))
+    total = session.scalar(wanted.apply(select(func.count(AuditEntry.id))))
+    rows = session.scalars(
+        statement.order_by(AuditEntry.sequence.desc()).limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return rows, total
+
+
+def actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def export_rows(session: Session, wanted: AuditFilter, batch: int = 5000) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        rows = session.scalars(
+            wanted.apply(select(AuditEntry)).where(AuditEntry.sequence > last)
+            .order_by(AuditEntry.sequence).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].sequence

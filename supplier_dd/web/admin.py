@@ -1,17 +1,25 @@
-"""Administration: accounts and roles."""
+"""Administration: accounts, roles and the audit log."""
 
-from flask import Blueprint, render_template, request
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from supplier_dd.domain.audit_chain import canonical_json
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models import User
+from supplier_dd.services import audit
 from supplier_dd.web.access import requires
 from supplier_dd.web.paging import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
+AUDIT_COLUMNS = ["sequence", "occurred_at", "actor_email", "actor_role", "action", "object_type",
+                 "object_id", "ip_address", "before", "after", "details", "previous_hash",
+                 "entry_hash"]
 
 
 @bp.route("/users")
@@ -27,3 +35,53 @@ def users():
         .offset((page - 1) * PER_PAGE)
     ).all()
     return render_template("admin/users.html", users=rows, total=total, page=page, per_page=PER_PAGE)
+
+
+def _audit_filter() -> audit.AuditFilter:
+    args = request.args
+    return audit.AuditFilter(
+        action=args.get("action", "")[:80],
+        actor=args.get("actor", "")[:254],
+        object_type=args.get("object_type", "")[:60],
+        object_id=args.get("object_id", "")[:60],
+    )
+
+
+@bp.route("/audit")
+@requires(Permission.VIEW_AUDIT_LOG)
+def audit_log():
+    wanted = _audit_filter()
+    page = page_number(request.args)
+    rows, total = audit.search(db.session, wanted, page, PER_PAGE)
+    filters = {k: v for k, v in vars(wanted).items() if v}
+    return render_template(
+        "admin/audit.html", entries=rows, total=total, page=page, per_page=PER_PAGE,
+        wanted=wanted, filters=filters, actions=audit.actions(db.session),
+    )
+
+
+@bp.route("/audit/export.csv")
+@requires(Permission.VIEW_AUDIT_LOG)
+def audit_export():
+    wanted = _audit_filter()
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(AUDIT_COLUMNS)
+        for entry in audit.export_rows(db.session, wanted):
+            values = []
+            for column in AUDIT_COLUMNS:
+                value = getattr(entry, column)
+                values.append(canonical_json(value) if isinstance(value, dict) else value)
+            writer.writerow(values)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
+    )

@@ -80,3 +80,22 @@ def test_supplier_changes_record_before_and_after(client, session):
     assert entry.before["name"] == "Acme Ltd"
     assert entry.after["name"] == "Acme Holdings Ltd"
     assert entry.actor_email == "officer@example.org" and entry.actor_role == "officer"
+
+
+def test_admin_browses_and_exports_the_audit_log(client, session):
+    _write_entries(session, count=3)
+    make_user(session, "admin", email="admin@example.org")
+    session.commit()
+    client.sign_in("admin@example.org", PASSWORD)
+    page = client.get("/admin/audit?action=supplier.updated")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count("supplier.updated</td>") == 3
+    assert "auth.sign_in</td>" not in html
+
+    export = client.get("/admin/audit/export.csv?action=supplier.updated")
+    assert export.headers["Content-Disposition"] == "attachment; filename=audit-log.csv"
+    lines = export.get_data(as_text=True).strip().splitlines()
+    assert lines[0].startswith("sequence,occurred_at,actor_email")
+    assert len(lines) == 4
+    assert '"{""name"":""New 0""}"' in lines[1]
