@@ -100,6 +100,24 @@ def users_create(email: str, role: str, supplier_ref: str | None, name: str):
     click.echo(f"Created {user.role} account {user.email}.")
 
 
+@users_group.command("unlock", help="Unlock an account locked after failed sign-ins.")
+@click.argument("email")
+@with_appcontext
+def users_unlock(email: str):
+    from supplier_dd.services import audit
+    from supplier_dd.services.users import find_by_email, unlock
+
+    db = _db()
+    user = find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    unlock(user)
+    audit.record(db.session, "user.unlocked", audit.Actor(None, "cli", "system"), _now(),
+                 object_type="user", object_id=user.id)
+    db.session.commit()
+    click.echo(f"Unlocked {user.email}.")
+
+
 @users_group.command("list", help="List accounts with their roles.")
 @with_appcontext
 def users_list():

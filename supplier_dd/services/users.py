@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -7,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from supplier_dd.domain import lockout
+from supplier_dd.domain.lockout import LockState
 from supplier_dd.domain.roles import Role, parse_role
 from supplier_dd.models import Supplier, User
 from supplier_dd.services import ServiceError
@@ -73,17 +76,38 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
+@dataclass(frozen=True)
+class SignInOutcome:
+    user: User | None
+    # Set when the account exists: so the caller can audit a failure against it.
+    account: User | None = None
+    locked_now: bool = False
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> SignInOutcome:
+    """Check a password. Failures count towards lock-out; the caller commits either way."""
     user = find_by_email(session, email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password):
-        return None
-    if not user.active:
-        return None
+        return SignInOutcome(None)
+    state = LockState(user.failed_sign_ins or 0, user.locked_until)
+    if lockout.is_locked(state, now):
+        check_password_hash(_DUMMY_HASH, password)
+        return SignInOutcome(None, user)
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        was_locked = lockout.is_locked(state, now)
+        state = lockout.after_failure(state, now)
+        user.failed_sign_ins, user.locked_until = state.failed_sign_ins, state.locked_until
+        return SignInOutcome(None, user, locked_now=lockout.is_locked(state, now) and not was_locked)
+    state = lockout.after_success()
+    user.failed_sign_ins, user.locked_until = state.failed_sign_ins, state.locked_until
     user.last_sign_in_at = now
-    return user
+    return SignInOutcome(user, user)
+
+
+def unlock(user: User) -> None:
+    state = lockout.after_success()
+    user.failed_sign_ins, user.locked_until = state.failed_sign_ins, state.locked_until
 
 
 def set_password(user: User, password: str) -> None:

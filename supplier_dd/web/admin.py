@@ -3,7 +3,16 @@
 import csv
 import io
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -11,8 +20,11 @@ from supplier_dd.domain.audit_chain import canonical_json
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models import User
+from supplier_dd.models.base import utcnow
 from supplier_dd.services import audit
+from supplier_dd.services.users import unlock
 from supplier_dd.web.access import requires
+from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.paging import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -34,7 +46,20 @@ def users():
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
-    return render_template("admin/users.html", users=rows, total=total, page=page, per_page=PER_PAGE)
+    return render_template("admin/users.html", users=rows, total=total, page=page,
+                           per_page=PER_PAGE, now=utcnow())
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def unlock_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    unlock(user)
+    audit.record(db.session, "user.unlocked", request_actor(), utcnow(), object_type="user",
+                 object_id=user.id)
+    db.session.commit()
+    flash(f"{user.email} can sign in again")
+    return redirect(url_for("admin.users"))
 
 
 def _audit_filter() -> audit.AuditFilter:

@@ -76,16 +76,23 @@ def sign_in():
     error = None
     if form.validate_on_submit():
         now = utcnow()
-        user = authenticate(db.session, form.email.data, form.password.data, now)
+        outcome = authenticate(db.session, form.email.data, form.password.data, now)
+        user = outcome.user
         if user is not None:
             audit.record(db.session, "auth.sign_in", request_actor(user), now,
                          object_type="user", object_id=user.id)
             db.session.commit()
             _start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
-        db.session.rollback()
+        account = outcome.account
         audit.record(db.session, "auth.sign_in_failed", request_actor(), now,
+                     object_type="user" if account else None,
+                     object_id=account.id if account else None,
                      details={"email": (form.email.data or "")[:254]})
+        if outcome.locked_now:
+            audit.record(db.session, "auth.account_locked", request_actor(), now,
+                         object_type="user", object_id=account.id,
+                         after={"locked_until": account.locked_until})
         db.session.commit()
         error = "Enter a correct email address and password"
         form.password.errors = [error]

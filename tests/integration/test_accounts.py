@@ -144,3 +144,45 @@ def test_new_supplier_number_is_normalised(client, session):
     )
     assert response.status_code == 302
     assert "SC123456" in text_of(client.get(response.headers["Location"]))
+
+
+def test_account_locks_after_ten_failures_and_an_admin_unlocks_it(app, client, session, runner):
+    app.config["RATELIMIT_ENABLED"] = False
+    from supplier_dd.extensions import limiter
+
+    limiter.enabled = False
+    try:
+        officer = make_user(session, "officer", email="officer@example.org")
+        make_user(session, "admin", email="admin@example.org")
+        session.commit()
+        for _ in range(10):
+            client.submit("/sign-in", {"email": "officer@example.org", "password": "wrong"})
+        session.refresh(officer)
+        assert officer.locked_until is not None
+        # Even the right password is refused while locked, with the same neutral message.
+        refused = client.submit("/sign-in", {"email": "officer@example.org", "password": PASSWORD})
+        assert refused.status_code == 200
+        assert "Enter a correct email address and password" in text_of(refused)
+
+        client.sign_in("admin@example.org", PASSWORD)
+        users_page = text_of(client.get("/admin/users"))
+        assert "Locked" in users_page
+        response = client.submit("/admin/users", {}, form_index=-1)
+        assert response.status_code == 302
+        session.refresh(officer)
+        assert officer.locked_until is None and officer.failed_sign_ins == 0
+        with client.session_transaction() as flask_session:
+            flask_session.clear()
+        client.sign_in("officer@example.org", PASSWORD)
+    finally:
+        limiter.enabled = True
+
+
+def test_cli_unlocks_an_account(runner, session):
+    officer = make_user(session, "officer", email="officer@example.org")
+    officer.locked_until = utcnow() + timedelta(minutes=30)
+    session.commit()
+    result = runner.invoke(args=["users", "unlock", "officer@example.org"])
+    assert result.exit_code == 0, result.output
+    session.refresh(officer)
+    assert officer.locked_until is None
