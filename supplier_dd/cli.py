@@ -213,6 +213,11 @@ def audit_verify():
 
 COMMAND_GROUPS = [users_group, demo_group, serve, audit_group]
 
+# Backups: `supplier-dd backup OUT`, `supplier-dd restore IN`.
+from supplier_dd.cli_backup import COMMANDS as _BACKUP_COMMANDS  # noqa: E402
+
+COMMAND_GROUPS += _BACKUP_COMMANDS
+
 
 def init_app(app: Flask) -> None:
     """Commands are attached to the app so `flask --app supplier_dd` finds them too."""
