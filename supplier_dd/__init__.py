@@ -92,9 +92,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from supplier_dd.web import access, security_headers
+    from supplier_dd.web import access, input_guard, security_headers
 
     security_headers.init_app(app)
+    input_guard.init_app(app)
     access.init_app(app)
 
 
