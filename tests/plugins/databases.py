@@ -73,7 +73,11 @@ def pytest_terminal_summary(terminalreporter):
 
 def pytest_generate_tests(metafunc):
     if "db_backend" in metafunc.fixturenames:
-        metafunc.parametrize("db_backend", backends(), scope="session")
+        # @pytest.mark.sqlite_only: for checks that cannot depend on the database (such as
+        # accessibility of rendered pages), one backend is enough.
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("db_backend", ["sqlite"] if only_sqlite else backends(),
+                             scope="session")
 
 
 def upgrade_to_head(database_url: str, tmp_dir: Path) -> None:
