@@ -69,5 +69,10 @@ lint: install
 bench: install assets
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The long versions of the reliability and fuzz tests: 5,000 concurrent submissions, a larger
+# kill-and-restart batch, and many more hypothesis examples. `make test` runs the short ones.
+soak: install assets
+	SUPPLIER_DD_SOAK=1 $(BIN)/pytest -m "reliability or fuzz" $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules static/govuk instance .pytest_cache test-artifacts

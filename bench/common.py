@@ -17,6 +17,11 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, recorded next to every figure."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 @dataclass
 class BenchResult:
     workload: str
@@ -30,6 +35,8 @@ class BenchResult:
     met: bool | None = None
     notes: str = ""
     extra: dict = field(default_factory=dict)
+    # When the result was recorded: on a shared 2-CPU machine the figures mean little without it.
+    load: str = field(default_factory=load_average)
 
     @property
     def ratio(self) -> float | None:
@@ -63,6 +70,25 @@ def median_p95(samples: list[float]) -> tuple[float, float]:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def remove_database(url: str) -> None:
+    """Remove a database made by `scratch_database`, given only its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if path.parent.name.startswith("bench-"):
+            path.parent.rmdir()
+        return
+    engine = create_engine(make_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def postgres_available() -> bool:

@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_security(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_scheduler(app)
     return app
 
 
@@ -103,6 +104,13 @@ def register_errorhandlers(app: Flask) -> None:
     from supplier_dd.web import errors
 
     errors.init_app(app)
+
+
+def register_scheduler(app: Flask) -> None:
+    """Off by default: the scheduler normally runs as its own process (`scheduler run`)."""
+    from supplier_dd import scheduler
+
+    app.extensions["supplier_dd_scheduler"] = scheduler.start_in_background(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -57,7 +57,8 @@ def _read_password() -> str:
 
 @users_group.command("create", help="Create an account; the password is read from a prompt or stdin.")
 @click.argument("email")
-@click.option("--role", type=ROLE_CHOICE, required=True, help=", ".join(r.value for r in Role) + ".")
+@click.option("--role", type=ROLE_CHOICE, required=True,
+              help=", ".join(r.value for r in Role) + ".")
 @click.option("--supplier", "supplier_ref", help="Supplier id, Companies House number or exact name.")
 @click.option("--name", default="", help="The person's full name.")
 @with_appcontext
@@ -116,6 +117,29 @@ def users_unlock(email: str):
                  object_type="user", object_id=user.id)
     db.session.commit()
     click.echo(f"Unlocked {user.email}.")
+
+
+@users_group.command("set-role", help="Change a council staff account's role (audited). "
+                     "ROLE is officer, legal, safeguarding or admin.")
+@click.argument("email")
+@click.argument("role")
+@with_appcontext
+def users_set_role(email: str, role: str):
+    from supplier_dd.services import ServiceError, audit
+    from supplier_dd.services.users import find_by_email, set_role
+
+    db = _db()
+    user = find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    try:
+        changed = set_role(db.session, user, role, by=None, actor=audit.CLI, now=_now())
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{user.email} is now {user.role}." if changed
+               else f"{user.email} already has the {user.role} role; nothing changed.")
 
 
 @users_group.command("list", help="List accounts with their roles.")
@@ -198,17 +222,41 @@ def audit_group():
     pass
 
 
-@audit_group.command("verify", help="Walk the audit hash chain and report the first break.")
+@audit_group.command("verify", help="Walk the audit hash chain, then every submitted declaration "
+                     "(answers, signatory, evidence records and files), and report the first "
+                     "break.")
 @with_appcontext
 def audit_verify():
-    from supplier_dd.services import audit
+    from pathlib import Path
 
-    found = audit.verify(_db().session)
+    from supplier_dd.services import audit
+    from supplier_dd.services.declaration_integrity import DeclarationBreak, verify_all
+
+    session = _db().session
+    found = audit.verify(session)
     if found is not None:
         raise click.ClickException(
             f"Audit log broken at entry {found.sequence}: {found.reason}."
         )
     click.echo("Audit log verified: every entry is intact and in order.")
+    upload_root = Path(current_app.config["SUPPLIER_DD_SETTINGS"].upload_dir)
+    first, broken, checked = None, 0, 0
+    for item in verify_all(session, upload_root):
+        if isinstance(item, DeclarationBreak):
+            broken += 1
+            first = first or item
+        else:
+            checked = item
+    if first is not None:
+        reasons = "; ".join(f"{check.name.lower()}: {check.detail}" for check in first.failed)
+        others = f" ({broken - 1} more declaration{'' if broken == 2 else 's'} also fail)" \
+            if broken > 1 else ""
+        raise click.ClickException(
+            f"Declaration DEC-{first.declaration_id:06d} (id {first.declaration_id}) no longer "
+            f"matches what was signed: {reasons}{others}."
+        )
+    click.echo(f"Declarations verified: {checked:,} submitted declaration"
+               f"{'' if checked == 1 else 's'} match their answers, signatory and evidence.")
 
 
 COMMAND_GROUPS = [users_group, demo_group, serve, audit_group]
@@ -217,6 +265,37 @@ COMMAND_GROUPS = [users_group, demo_group, serve, audit_group]
 from supplier_dd.cli_backup import COMMANDS as _BACKUP_COMMANDS  # noqa: E402
 
 COMMAND_GROUPS += _BACKUP_COMMANDS
+
+# Re-attestation reminders (issue 5): `supplier-dd scheduler run`, `supplier-dd reminders ...`.
+from supplier_dd.reminder_cli import COMMANDS as _REMINDER_COMMANDS  # noqa: E402
+
+COMMAND_GROUPS += _REMINDER_COMMANDS
+
+# Imports (issue 6 and others): `supplier-dd import contracts|registry|...`.
+from supplier_dd.cli_import import import_group as _import_group  # noqa: E402
+
+COMMAND_GROUPS.append(_import_group)
+
+# Programme records (issue 7): `supplier-dd import action-plan`, `supplier-dd referrals purge`.
+# Importing the module also adds `action-plan` to the shared `import` group.
+from supplier_dd.cli_programme import COMMANDS as _PROGRAMME_COMMANDS  # noqa: E402
+
+COMMAND_GROUPS += _PROGRAMME_COMMANDS
+
+# Risk scoring (issue 4): `supplier-dd scores recompute [--model VERSION]`.
+from supplier_dd.cli_scores import COMMANDS as _SCORES_COMMANDS  # noqa: E402
+
+COMMAND_GROUPS += _SCORES_COMMANDS
+
+# Supplier declarations (issue 3): `supplier-dd questionnaires check|list`.
+from supplier_dd.cli_questionnaires import COMMANDS as _QUESTIONNAIRE_COMMANDS  # noqa: E402
+
+COMMAND_GROUPS += _QUESTIONNAIRE_COMMANDS
+
+# The annual Cabinet evidence pack (issue 8): `supplier-dd report cabinet`.
+from supplier_dd.cli_reports import COMMANDS as _REPORT_COMMANDS  # noqa: E402
+
+COMMAND_GROUPS += _REPORT_COMMANDS
 
 
 def init_app(app: Flask) -> None:

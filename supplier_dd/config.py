@@ -14,6 +14,11 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from supplier_dd.domain.programme import (
+    DEFAULT_REFERRAL_RETENTION_DAYS,
+    MINIMUM_REFERRAL_RETENTION_DAYS,
+)
+
 SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
 DEV_SECRET_KEY = "dev-only-not-secret"
 DEFAULT_DEMO_PASSWORD = "demo-password-2026"
@@ -96,6 +101,14 @@ class Settings:
     run_scheduler_in_web: bool
     council_name: str
     extra: dict = field(default_factory=dict)
+    # Reminders and the outbox (issue 5). Cron expressions are read in scheduler_timezone.
+    smtp_max_attempts: int = 8
+    smtp_interrupted_delivery: str = "resend"
+    scheduler_timezone: str = "Europe/London"
+    reminder_sweep_cron: str = "0 6 * * *"
+    outbox_send_cron: str = "* * * * *"
+    # Referral entries older than this are deleted by the scheduler (issue 7).
+    referral_retention_days: int = DEFAULT_REFERRAL_RETENTION_DAYS
 
     def flask_config(self) -> dict:
         return {
@@ -113,6 +126,45 @@ class Settings:
             "PERMANENT_SESSION_LIFETIME": self.session_minutes * 60,
             "WTF_CSRF_TIME_LIMIT": None,
         }
+
+
+def _cron(env: dict, name: str, default: str, timezone: str) -> str:
+    raw = (env.get(name) or default).strip()
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(raw, timezone=timezone)
+    except ValueError as error:
+        raise ConfigError(
+            f"{name} must be a cron expression with five fields (minute hour day month "
+            f"day-of-week), e.g. {default!r}; got {raw!r} ({error})."
+        ) from None
+    return raw
+
+
+def _reminder_settings(env: dict) -> dict:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    timezone = (env.get("SUPPLIER_DD_TIMEZONE") or "Europe/London").strip()
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"SUPPLIER_DD_TIMEZONE must be a time zone name such as Europe/London, "
+            f"got {timezone!r}."
+        ) from None
+    interrupted = (env.get("SMTP_INTERRUPTED_DELIVERY") or "resend").strip().lower()
+    if interrupted not in ("resend", "hold"):
+        raise ConfigError(
+            f"SMTP_INTERRUPTED_DELIVERY must be resend or hold, got {interrupted!r}."
+        )
+    return dict(
+        smtp_max_attempts=_int(env, "SMTP_MAX_ATTEMPTS", 8, minimum=1),
+        smtp_interrupted_delivery=interrupted,
+        scheduler_timezone=timezone,
+        reminder_sweep_cron=_cron(env, "SUPPLIER_DD_REMINDER_SWEEP_CRON", "0 6 * * *", timezone),
+        outbox_send_cron=_cron(env, "SUPPLIER_DD_OUTBOX_SEND_CRON", "* * * * *", timezone),
+    )
 
 
 def load_settings(env: dict | None = None, instance_path: str | None = None) -> Settings:
@@ -178,4 +230,9 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         session_minutes=_int(env, "SUPPLIER_DD_SESSION_MINUTES", 30, minimum=1),
         run_scheduler_in_web=_bool(env, "SUPPLIER_DD_SCHEDULER_IN_WEB", False),
         council_name=env.get("SUPPLIER_DD_COUNCIL_NAME") or "Example District Council",
+        referral_retention_days=_int(
+            env, "SUPPLIER_DD_REFERRAL_RETENTION_DAYS", DEFAULT_REFERRAL_RETENTION_DAYS,
+            minimum=MINIMUM_REFERRAL_RETENTION_DAYS,
+        ),
+        **_reminder_settings(env),
     )

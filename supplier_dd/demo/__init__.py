@@ -114,6 +114,35 @@ def load_contracts_and_tenders(ctx: DemoContext) -> None:
 
 STEPS = [load_staff, load_suppliers, load_contracts_and_tenders]
 
+# Imports (issue 6): a statement registry extract and contracts' PPN 02/23 industries, loaded
+# straight after the contracts so that anything scoring suppliers later can use them.
+from supplier_dd.demo.registry import load_registry_and_ppn  # noqa: E402
+
+STEPS.insert(STEPS.index(load_contracts_and_tenders) + 1, load_registry_and_ppn)
+
+# Risk scoring (issue 4): assessments, queries and corrective actions. Keep it after the steps
+# that submit declarations, so the demo query has a declaration to point at.
+# Supplier declarations (issue 3): requests and submitted declarations; before risk scoring,
+# which scores each supplier's latest submitted declaration.
+from supplier_dd.demo.declarations import load_declarations  # noqa: E402
+
+STEPS.append(load_declarations)
+
+from supplier_dd.demo.risk import load_risk  # noqa: E402
+
+STEPS.append(load_risk)
+
+# The council's programme records (issue 7): NHDC action plan, training, referrals, Charter.
+from supplier_dd.demo.programme import load_programme  # noqa: E402
+
+STEPS.append(load_programme)
+
+# Re-attestation reminders (issue 5): after declarations and scoring, which schedule cycles on
+# submission; this step shapes a few to be overdue or due soon and replays six weeks of reminders.
+from supplier_dd.demo.reminders import load_reminders  # noqa: E402
+
+STEPS.append(load_reminders)
+
 
 def load_demo(session: Session, password: str, now: datetime) -> DemoResult:
     ctx = DemoContext(session=session, password=password, now=now, result=DemoResult())

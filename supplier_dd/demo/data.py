@@ -9,6 +9,7 @@ STAFF = [
     ("officer@council.example", "officer", "Priya Shah"),
     ("officer2@council.example", "officer", "Tom Okafor"),
     ("legal@council.example", "legal", "Helen Marsh"),
+    ("safeguarding@council.example", "safeguarding", "Grace Adeyemi"),
     ("admin@council.example", "admin", "Sam Reid"),
 ]
 

@@ -9,10 +9,14 @@ class Role(StrEnum):
     SUPPLIER = "supplier"
     OFFICER = "officer"
     LEGAL = "legal"
+    # Safeguarding lead(s): the only staff besides admins who may read referral entries.
+    SAFEGUARDING = "safeguarding"
     ADMIN = "admin"
 
 
 class Permission(StrEnum):
+    # Anyone signed in, whatever their role (e.g. keeping a session alive).
+    SIGNED_IN = "signed_in"
     # A supplier contact working on its own organisation's records.
     SUPPLIER_PORTAL = "supplier_portal"
     # Council staff reading supplier records.
@@ -20,15 +24,48 @@ class Permission(StrEnum):
     # Procurement work: suppliers, contracts, tenders, invitations.
     MANAGE_SUPPLIERS = "manage_suppliers"
     MANAGE_USERS = "manage_users"
+    # Reading and exporting the audit log.
+    VIEW_AUDIT_LOG = "view_audit_log"
+    # The council's programme records: action plan, training, Charter evidence, referral counts.
+    VIEW_PROGRAMME = "view_programme"
+    MANAGE_PROGRAMME = "manage_programme"
+    # Referral entries are sensitive safeguarding records; everyone else sees counts only.
+    MANAGE_REFERRALS = "manage_referrals"
+    # Loading the council's contracts register (creates and updates contracts and suppliers).
+    IMPORT_CONTRACTS = "import_contracts"
+    # Loading the Home Office statement registry, which every supplier's checks rely on.
+    IMPORT_REGISTRY = "import_registry"
+    # The risk dashboard, assessments and their exports.
+    VIEW_RISK = "view_risk"
+    # Accepting, querying or rejecting an assessment; corrective actions and their sign-off.
+    REVIEW_RISK = "review_risk"
+    # The email outbox: every message, its delivery failures, retrying them.
+    MANAGE_OUTBOX = "manage_outbox"
+    # The annual Cabinet evidence pack: legal (who take it to Cabinet) and admins build it;
+    # officers, legal and admins list and download the stored packs.
+    GENERATE_REPORTS = "generate_reports"
+    VIEW_REPORTS = "view_reports"
 
 
-_STAFF = frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN})
+_STAFF = frozenset({Role.OFFICER, Role.LEGAL, Role.SAFEGUARDING, Role.ADMIN})
 
 GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.SIGNED_IN: frozenset(Role),
     Permission.SUPPLIER_PORTAL: frozenset({Role.SUPPLIER}),
     Permission.VIEW_SUPPLIERS: _STAFF,
     Permission.MANAGE_SUPPLIERS: frozenset({Role.OFFICER, Role.ADMIN}),
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Permission.VIEW_AUDIT_LOG: frozenset({Role.ADMIN}),
+    Permission.VIEW_PROGRAMME: _STAFF,
+    Permission.MANAGE_PROGRAMME: frozenset({Role.OFFICER, Role.SAFEGUARDING, Role.ADMIN}),
+    Permission.MANAGE_REFERRALS: frozenset({Role.SAFEGUARDING, Role.ADMIN}),
+    Permission.IMPORT_CONTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Permission.IMPORT_REGISTRY: frozenset({Role.ADMIN}),
+    Permission.VIEW_RISK: _STAFF,
+    Permission.REVIEW_RISK: frozenset({Role.OFFICER, Role.ADMIN}),
+    Permission.MANAGE_OUTBOX: frozenset({Role.ADMIN}),
+    Permission.GENERATE_REPORTS: frozenset({Role.LEGAL, Role.ADMIN}),
+    Permission.VIEW_REPORTS: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
 }
 
 
@@ -52,4 +89,6 @@ def home_endpoint(role: str) -> str:
         return "supplier.home"
     if role == Role.ADMIN:
         return "admin.users"
+    if role == Role.SAFEGUARDING:
+        return "programme.referrals"
     return "officer.suppliers"

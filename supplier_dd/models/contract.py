@@ -30,6 +30,9 @@ class Contract(db.Model):
     supplier_id: Mapped[int | None] = mapped_column(
         ForeignKey("suppliers.id", ondelete="RESTRICT"), index=True
     )
+    # PPN 02/23 industry from category and CPV (domain.ppn.ppn_category_for), set on import.
+    ppn_industry: Mapped[str | None] = mapped_column(String(40), index=True)
+    ppn_high_risk: Mapped[bool | None]
 
     supplier = relationship("Supplier", back_populates="contracts")
 

@@ -13,6 +13,11 @@ class OutboxMessage(db.Model):
     """An email decided on and waiting to be (or already) delivered.
 
     `dedupe_key` is unique, so deciding to send the same message twice cannot create a second row.
+
+    Status: pending -> (claimed by a sender) -> sending (committed just before SMTP DATA) -> sent,
+    or back to pending with backoff, or failed. A row left in `sending` by a crashed sender is
+    the one case where the mail server may or may not have the message: see
+    services.outbox.reconcile_interrupted and docs/operations.md.
     """
 
     __tablename__ = "outbox_messages"
@@ -29,6 +34,10 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_until: Mapped[datetime | None]
+    # Which sender holds the lease: a sender whose lease expired must not record its result.
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    # Deliveries cut off between DATA and recording the result (the mail server may have a copy).
+    interrupted_deliveries: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

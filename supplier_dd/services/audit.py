@@ -36,6 +36,17 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system", "system")
+CLI = Actor(None, "cli", "system")
+
+
+def actor_or(actor: Actor | None, user=None, ip_address: str | None = None) -> Actor:
+    """The actor a service records: the one the caller passed, else the user it was given
+    (demo loader, tests), else the system."""
+    if actor is not None:
+        return actor
+    if user is not None and getattr(user, "is_authenticated", False):
+        return Actor.of(user, ip_address)
+    return SYSTEM
 
 
 _HASHED_FIELDS = ("occurred_at", "actor_id", "actor_email", "actor_role", "action",
@@ -88,13 +99,21 @@ def record(
 def _lock_head(session: Session) -> AuditChainHead:
     # A write first: on PostgreSQL it row-locks the head until commit; on SQLite it takes the
     # database write lock. Either way no two writers can read the same previous hash.
-    touched = session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1)
-        .values(last_sequence=AuditChainHead.last_sequence)
-    ).rowcount
-    if not touched:
-        session.add(AuditChainHead(id=1, last_sequence=0, last_hash=GENESIS_HASH))
-        session.flush()
+    lock = (update(AuditChainHead).where(AuditChainHead.id == 1)
+            .values(last_sequence=AuditChainHead.last_sequence))
+    if not session.execute(lock).rowcount:
+        # The very first entry. Two first writers at once must not both insert the head (a
+        # unique-key 500 on PostgreSQL, found by tests/reliability): the loser of the insert
+        # waits for the winner's commit, does nothing, and then locks the winner's row.
+        if session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        session.execute(
+            insert(AuditChainHead).values(id=1, last_sequence=0, last_hash=GENESIS_HASH)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        session.execute(lock)
     head = session.get(AuditChainHead, 1, populate_existing=True)
     return head
 

@@ -6,6 +6,7 @@ import io
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -13,16 +14,17 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from supplier_dd.domain.audit_chain import canonical_json
-from supplier_dd.domain.roles import Permission
+from supplier_dd.domain.roles import Permission, Role
 from supplier_dd.extensions import db
 from supplier_dd.models import User
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import audit
-from supplier_dd.services.users import unlock
+from supplier_dd.services import ServiceError, audit
+from supplier_dd.services.users import STAFF_ROLES, set_active, set_role, unlock
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.paging import page_number
@@ -60,6 +62,65 @@ def unlock_user(user_id: int):
     db.session.commit()
     flash(f"{user.email} can sign in again")
     return redirect(url_for("admin.users"))
+
+
+ROLE_LABELS = {
+    Role.OFFICER.value: ("Officer", "Procurement: suppliers, declarations, risk review."),
+    Role.LEGAL.value: ("Legal", "Reads supplier records and builds the Cabinet pack."),
+    Role.SAFEGUARDING.value: ("Safeguarding", "Reads and records referrals."),
+    Role.ADMIN.value: ("Admin", "Accounts, roles, the audit log and everything else."),
+}
+
+
+def _render_user(user: User, errors: dict[str, str] | None = None, status: int = 200):
+    errors = errors or {}
+    return render_template(
+        "admin/user.html", user=user, roles=[(r, *ROLE_LABELS[r]) for r in STAFF_ROLES],
+        errors=errors, error_list=[{"text": v, "href": f"#{k}"} for k, v in errors.items()],
+        is_self=user.id == current_user.id, now=utcnow(), title=f"Account {user.email}",
+    ), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def user(user_id: int):
+    """One account: change a staff member's role (POST), audited with before and after."""
+    account = db.get_or_404(User, user_id)
+    if request.method == "GET":
+        return _render_user(account)
+    role = request.form.get("role", "")
+    if role not in STAFF_ROLES and account.role != Role.SUPPLIER.value:
+        return _render_user(account, {"role": "Select a role for this account"}, 400)
+    try:
+        changed = set_role(db.session, account, role, by=current_user, actor=request_actor(),
+                           now=utcnow())
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        return _render_user(account, {"role": str(error)}, 400)
+    flash(f"{account.email} is now {ROLE_LABELS[account.role][0].lower()}" if changed
+          else f"{account.email} already had that role; nothing changed")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def set_user_active(user_id: int):
+    account = db.get_or_404(User, user_id)
+    wanted = request.form.get("active", "")
+    if wanted not in ("yes", "no"):
+        abort(400)
+    try:
+        changed = set_active(db.session, account, wanted == "yes", by=current_user,
+                             actor=request_actor(), now=utcnow())
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        return _render_user(account, {"active": str(error)}, 400)
+    if changed:
+        flash(f"{account.email} can sign in again" if account.active
+              else f"{account.email} is deactivated and signed out everywhere")
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 def _audit_filter() -> audit.AuditFilter:

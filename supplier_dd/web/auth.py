@@ -35,7 +35,13 @@ def init_login_manager(manager: LoginManager) -> None:
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        if user is not None and not user.active:
+            # A deactivated account's open session ends at its next request, for good: clearing
+            # it means reactivating the account later does not bring the old session back.
+            session.clear()
+            return None
+        return user
 
 
 def safe_next(target: str | None) -> str | None:

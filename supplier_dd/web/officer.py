@@ -89,7 +89,31 @@ def supplier(supplier_id: int):
     )
     if record is None:
         abort(404)
-    return render_template("officer/supplier.html", supplier=record)
+    from supplier_dd.services.reminders import local_date, supplier_reattestation
+
+    reattestation = supplier_reattestation(db.session, record.id, local_date(utcnow()), limit=5)
+    from supplier_dd.web.risk import supplier_risk_context
+
+    return render_template("officer/supplier.html", supplier=record, reattestation=reattestation,
+                           **_registry_context(record),
+                           **supplier_risk_context(db.session, record.id))
+
+
+def _registry_context(record: Supplier) -> dict:
+    """The statement registry's facts for the supplier page, checked against its declaration."""
+    from supplier_dd.domain.statement_registry import registry_mismatches
+    from supplier_dd.services.declarations import last_submitted, submitted_answers
+    from supplier_dd.services.statement_registry import registry_facts_for
+
+    facts = registry_facts_for(db.session, record, utcnow().date())
+    declaration = last_submitted(db.session, record.id)
+    declared = submitted_answers(declaration) if declaration else None
+    return {
+        "registry": facts,
+        "registry_declaration": declaration,
+        "registry_declared": declared,
+        "registry_mismatches": registry_mismatches(facts, declared) if declared else [],
+    }
 
 
 @bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])

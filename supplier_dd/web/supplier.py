@@ -9,6 +9,8 @@ from sqlalchemy import select
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models import Contract, Supplier, Tender, tender_invitations
+from supplier_dd.models.base import utcnow
+from supplier_dd.services.declarations import requests_for_supplier
 from supplier_dd.web.access import requires
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
@@ -31,6 +33,8 @@ def home():
         .where(tender_invitations.c.supplier_id == organisation.id)
         .order_by(Tender.closing_date)
     ).all()
+    declaration_requests = requests_for_supplier(db.session, organisation.id, utcnow().date())
     return render_template(
-        "supplier/home.html", organisation=organisation, contracts=contracts, tenders=tenders
+        "supplier/home.html", organisation=organisation, contracts=contracts, tenders=tenders,
+        declaration_requests=declaration_requests,
     )

@@ -9,15 +9,24 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from supplier_dd.domain.organisations import TURNOVER_BANDS, country_name
+from supplier_dd.domain.ppn import industry_label
 from supplier_dd.domain.roles import Permission, can
 
 # (label, endpoint, permission): the service navigation shows what the person may open.
 NAVIGATION = [
     ("Your organisation", "supplier.home", Permission.SUPPLIER_PORTAL),
+    ("Council requests", "supplier_risk.requests", Permission.SUPPLIER_PORTAL),
+    ("Risk", "risk.dashboard", Permission.VIEW_RISK),
     ("Suppliers", "officer.suppliers", Permission.VIEW_SUPPLIERS),
     ("Contracts", "officer.contracts", Permission.VIEW_SUPPLIERS),
     ("Tenders", "officer.tenders", Permission.VIEW_SUPPLIERS),
+    ("Declarations", "officer_declarations.index", Permission.VIEW_SUPPLIERS),
+    ("Programme", "programme.index", Permission.VIEW_PROGRAMME),
+    ("Cabinet packs", "reports.cabinet_packs", Permission.VIEW_REPORTS),
+    ("Imports", "imports.index", Permission.IMPORT_CONTRACTS),
     ("Users", "admin.users", Permission.MANAGE_USERS),
+    ("Email", "reminders.outbox", Permission.MANAGE_OUTBOX),
+    ("Audit log", "admin.audit_log", Permission.VIEW_AUDIT_LOG),
 ]
 
 
@@ -64,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(country_name, "country")
+    app.add_template_filter(industry_label, "ppn_industry")
 
     app.add_template_global(turnover_label)
 
@@ -74,4 +84,5 @@ def init_app(app: Flask) -> None:
             "service_name": "Supplier due diligence",
             "council_name": settings.council_name,
             "invitation_hours": settings.invitation_valid_hours,
+            "session_seconds": settings.session_minutes * 60,
         }

@@ -7,7 +7,7 @@ import pytest
 from tests.factories import PASSWORD, make_user
 from tests.plugins.browser import axe_violations, describe
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def test_officer_signs_in_through_the_page_and_both_pages_pass_axe(live_server, page, session):

@@ -7,7 +7,7 @@ import pytest
 from tests.factories import PASSWORD, make_user
 from tests.plugins.browser import axe_violations, describe
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def _sign_in(page, live_server, session):

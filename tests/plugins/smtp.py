@@ -10,6 +10,7 @@ import email.policy
 import smtplib
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -50,6 +51,9 @@ class _Collector:
         self.owner = owner
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.owner.before_rcpt is not None:
+            # Runs on the server's thread and may block it: tests use it to hold a client still.
+            self.owner.before_rcpt(address)
         if address.lower() in self.owner.reject_recipients:
             return "550 5.1.1 Mailbox does not exist"
         envelope.rcpt_tos.append(address)
@@ -61,6 +65,10 @@ class _Collector:
             self.owner.messages.append(
                 ReceivedMessage(envelope.mail_from, list(envelope.rcpt_tos), parsed)
             )
+        if self.owner.after_data is not None:
+            # The message is stored but not yet acknowledged: the window a crashed client
+            # cannot know about.
+            self.owner.after_data(parsed)
         return "250 Message accepted for delivery"
 
 
@@ -69,6 +77,8 @@ class SmtpServer:
         self.port = free_port()
         self.messages: list[ReceivedMessage] = []
         self.reject_recipients: set[str] = set()
+        self.before_rcpt: Callable[[str], None] | None = None
+        self.after_data: Callable[[email.message.EmailMessage], None] | None = None
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -88,6 +98,11 @@ class SmtpServer:
 
     def to(self, address: str) -> list[ReceivedMessage]:
         return [m for m in self.messages if address in m.recipients]
+
+    def keys(self) -> list[str]:
+        """Every X-Supplier-DD-Key received, once per copy: duplicates show up as repeats."""
+        with self.lock:
+            return [m.key for m in self.messages]
 
 
 @pytest.fixture

@@ -13,14 +13,20 @@ from decimal import Decimal
 import pytest
 
 from supplier_dd.models import Contract, Tender
+from tests.declaration_helpers import add_declaration_records
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.helpers import any_csrf_token
+from tests.programme_helpers import add_programme_records
+from tests.risk_helpers import add_risk_records
 
-ROLES = ["anonymous", "supplier", "officer", "legal", "admin"]
+ROLES = ["anonymous", "supplier", "officer", "legal", "admin", "safeguarding"]
 
 
-def expect(anonymous, supplier, officer, legal, admin):
-    return dict(zip(ROLES, (anonymous, supplier, officer, legal, admin), strict=True))
+def expect(anonymous, supplier, officer, legal, admin, *, safeguarding=None):
+    """Safeguarding answers as legal unless given: both are staff outside procurement."""
+    answers = (anonymous, supplier, officer, legal, admin,
+               legal if safeguarding is None else safeguarding)
+    return dict(zip(ROLES, answers, strict=True))
 
 
 PUBLIC = expect(200, 200, 200, 200, 200)
@@ -28,16 +34,87 @@ STAFF = expect(302, 403, 200, 200, 200)
 PROCUREMENT = expect(302, 403, 200, 403, 200)
 SUPPLIER_ONLY = expect(302, 200, 403, 403, 403)
 ADMIN_ONLY = expect(302, 403, 403, 403, 200)
+# Supplier routes given another supplier's ids: not found for a supplier, refused for staff.
+OTHER_SUPPLIERS = expect(302, 404, 403, 403, 403)
+# The council's programme records (issue 7): officers and safeguarding edit; referral entries
+# are for safeguarding and admins only.
+PROGRAMME_EDITORS = expect(302, 403, 200, 403, 200, safeguarding=200)
+REFERRAL_ENTRIES = expect(302, 403, 403, 403, 200, safeguarding=200)
 
 # endpoint: (method, url, expected status by role). Signed-in people visiting /sign-in are sent
 # home (302); everyone may sign out (302).
 MATRIX: dict[str, tuple[str, str, dict]] = {
+    # The council's programme records (issue 7).
+    "programme.index": ("GET", "/programme/", STAFF),
+    "programme.action_plans": ("GET", "/programme/action-plans", STAFF),
+    "programme.import_action_plan": ("GET", "/programme/action-plans/import", PROGRAMME_EDITORS),
+    "programme.action_plan": ("GET", "/programme/action-plans/{action_plan}", STAFF),
+    "programme.action": ("GET", "/programme/actions/{plan_action}", STAFF),
+    "programme.edit_action": ("GET", "/programme/actions/{plan_action}/edit", PROGRAMME_EDITORS),
+    "programme.training": ("GET", "/programme/training", STAFF),
+    "programme.new_training": ("GET", "/programme/training/new", PROGRAMME_EDITORS),
+    "programme.referral_counts": ("GET", "/programme/referrals", STAFF),
+    "programme.referrals": ("GET", "/programme/referrals/log", REFERRAL_ENTRIES),
+    "programme.new_referral": ("GET", "/programme/referrals/log/new", REFERRAL_ENTRIES),
+    "programme.charter": ("GET", "/programme/charter", STAFF),
+    "programme.commitment_evidence": ("GET", "/programme/charter/3", STAFF),
+    "programme.new_evidence": ("GET", "/programme/charter/3/evidence/new", PROGRAMME_EDITORS),
     "pages.index": ("GET", "/", expect(302, 302, 302, 302, 302)),
     "pages.accessibility": ("GET", "/accessibility", PUBLIC),
     "pages.health": ("GET", "/healthz", PUBLIC),
+    "pages.keep_alive": ("GET", "/session/keep-alive", expect(302, 200, 200, 200, 200)),
     "auth.sign_in": ("GET", "/sign-in", expect(200, 302, 302, 302, 302)),
     "auth.sign_out": ("POST", "/sign-out", expect(302, 302, 302, 302, 302)),
+    # Risk scoring and review (issue 4).
+    "risk.dashboard": ("GET", "/officer/risk/", STAFF),
+    "risk.export_csv": ("GET", "/officer/risk/export.csv", STAFF),
+    "risk.export_xlsx": ("GET", "/officer/risk/export.xlsx", STAFF),
+    "risk.overview": ("GET", "/officer/risk/overview", STAFF),
+    "risk.review": ("GET", "/officer/risk/suppliers/{other_supplier}/review", PROCUREMENT),
+    "risk.new_action": ("GET", "/officer/risk/suppliers/{other_supplier}/actions/new",
+                        PROCUREMENT),
+    "risk.action": ("GET", "/officer/risk/actions/{risk_action}", STAFF),
+    # Posting only the CSRF token: the form is re-shown with its errors (200).
+    "risk.decide_action": ("POST", "/officer/risk/actions/{risk_action}/decision", PROCUREMENT),
+    "risk.close_query": ("POST", "/officer/risk/queries/{risk_query}/close",
+                         expect(302, 403, 302, 403, 302)),
+    "supplier_risk.requests": ("GET", "/supplier/council-requests", SUPPLIER_ONLY),
+    # Another supplier's query and action: not found for a supplier, refused for staff.
+    "supplier_risk.query": ("GET", "/supplier/queries/{risk_query}",
+                            expect(302, 404, 403, 403, 403)),
+    "supplier_risk.action": ("GET", "/supplier/actions/{risk_action}",
+                             expect(302, 404, 403, 403, 403)),
     "auth.accept": ("GET", "/invitation/not-a-real-token", expect(404, 404, 404, 404, 404)),
+    # Supplier declarations (issue 3). Ids are another supplier's: a supplier gets 404.
+    "declarations.start": ("POST", "/supplier/requests/{other_request}/start", OTHER_SUPPLIERS),
+    "declarations.overview": ("GET", "/supplier/declarations/{other_declaration}",
+                              OTHER_SUPPLIERS),
+    "declarations.page": ("GET", "/supplier/declarations/{other_declaration}/sections/"
+                          "organisation/identity", OTHER_SUPPLIERS),
+    "declarations.check": ("GET", "/supplier/declarations/{other_declaration}/check",
+                           OTHER_SUPPLIERS),
+    "declarations.declare": ("GET", "/supplier/declarations/{other_declaration}/declare",
+                             OTHER_SUPPLIERS),
+    "declarations.confirmation": ("GET", "/supplier/declarations/{other_declaration}/"
+                                  "confirmation", OTHER_SUPPLIERS),
+    "declarations.revise": ("POST", "/supplier/declarations/{other_declaration}/revise",
+                            OTHER_SUPPLIERS),
+    "declarations.pdf": ("GET", "/supplier/declarations/{other_declaration}/pdf",
+                         OTHER_SUPPLIERS),
+    "declarations.evidence": ("GET", "/supplier/declarations/{other_declaration}/evidence/"
+                              "{other_evidence}", OTHER_SUPPLIERS),
+    "officer_declarations.index": ("GET", "/officer/declarations", STAFF),
+    "officer_declarations.view": ("GET", "/officer/declarations/{other_declaration}", STAFF),
+    "officer_declarations.pdf": ("GET", "/officer/declarations/{other_declaration}/pdf", STAFF),
+    # Tamper evidence (issue 10): officers and legal check a declaration against what was signed.
+    "officer_declarations.verify": ("GET", "/officer/declarations/{other_declaration}/verify",
+                                    STAFF),
+    "officer_declarations.evidence": ("GET", "/officer/declarations/{other_declaration}/"
+                                      "evidence/{other_evidence}", STAFF),
+    "officer_declarations.request_for_tender": ("GET", "/officer/tenders/{tender}/"
+                                                "request-declarations", PROCUREMENT),
+    "officer_declarations.request_for_supplier": ("GET", "/officer/suppliers/{other_supplier}/"
+                                                  "request-declaration", PROCUREMENT),
     "officer.suppliers": ("GET", "/officer/suppliers", STAFF),
     "officer.new_supplier": ("GET", "/officer/suppliers/new", PROCUREMENT),
     "officer.supplier": ("GET", "/officer/suppliers/{other_supplier}", STAFF),
@@ -48,6 +125,45 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "officer.tender": ("GET", "/officer/tenders/{tender}", STAFF),
     "supplier.home": ("GET", "/supplier/", SUPPLIER_ONLY),
     "admin.users": ("GET", "/admin/users", ADMIN_ONLY),
+    "admin.audit_log": ("GET", "/admin/audit", ADMIN_ONLY),
+    # Unlocking your own (unlocked) account is harmless; the point is who may reach it at all.
+    "admin.unlock_user": ("POST", "/admin/users/{supplier_user}/unlock", expect(302, 403, 403, 403, 302)),
+    "admin.audit_export": ("GET", "/admin/audit/export.csv", ADMIN_ONLY),
+    # Role changes and deactivation (issue 10). Posting only the CSRF token names no change:
+    # admins get 400 and nothing changes; everyone else is refused before the lookup.
+    "admin.user": ("GET", "/admin/users/{supplier_user}", ADMIN_ONLY),
+    "admin.set_user_active": ("POST", "/admin/users/{supplier_user}/active",
+                              expect(302, 403, 403, 403, 400)),
+    "reminders.history": ("GET", "/officer/suppliers/{other_supplier}/reminders", STAFF),
+    "reminders.contract_event": (
+        "GET", "/officer/suppliers/{other_supplier}/contract-event", PROCUREMENT
+    ),
+    "reminders.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
+    # No such message: admins get 404; everyone else is refused before the lookup.
+    "reminders.retry_message": (
+        "POST", "/admin/outbox/999999/retry", expect(302, 403, 403, 403, 404)
+    ),
+    # The annual Cabinet evidence pack (issue 8): legal and admin generate; officers, legal and
+    # admin read. No such run or pack: readers get 404; everyone else is refused before lookup.
+    "reports.cabinet_packs": ("GET", "/reports/cabinet",
+                              expect(302, 403, 200, 200, 200, safeguarding=403)),
+    "reports.new_cabinet_pack": ("GET", "/reports/cabinet/new",
+                                 expect(302, 403, 403, 200, 200, safeguarding=403)),
+    "reports.cabinet_run": ("GET", "/reports/cabinet/runs/999999",
+                            expect(302, 403, 404, 404, 404, safeguarding=403)),
+    "reports.download_cabinet_pack": ("GET", "/reports/cabinet/packs/999999",
+                                      expect(302, 403, 404, 404, 404, safeguarding=403)),
+    "imports.index": ("GET", "/imports", PROCUREMENT),
+    "imports.upload_contracts": ("GET", "/imports/contracts", PROCUREMENT),
+    "imports.upload_registry": ("GET", "/imports/registry", ADMIN_ONLY),
+    # No such upload: importers get 404; everyone else is refused before the lookup.
+    "imports.show": ("GET", "/imports/not-a-real-token", expect(302, 403, 404, 403, 404)),
+    "imports.confirm": (
+        "POST", "/imports/not-a-real-token/confirm", expect(302, 403, 404, 403, 404)
+    ),
+    "imports.discard": (
+        "POST", "/imports/not-a-real-token/discard", expect(302, 403, 404, 403, 404)
+    ),
 }
 
 
@@ -56,16 +172,23 @@ def world(session):
     """Accounts for every role, and records that belong to a supplier other than the user's."""
     own = make_supplier(session, name="Own Organisation Ltd")
     other = make_supplier(session, name="Other Organisation Ltd")
-    for role in ("officer", "legal", "admin"):
+    for role in ("officer", "legal", "admin", "safeguarding"):
         make_user(session, role, email=f"{role}@example.org")
-    make_user(session, "supplier", email="supplier@example.org", supplier=own)
+    supplier_user = make_user(session, "supplier", email="supplier@example.org", supplier=own)
     contract = Contract(reference="C-OTHER-1", title="Other's contract", value=Decimal("1000"),
                         start_date=date(2025, 1, 1), end_date=date(2026, 1, 1), supplier=other)
     tender = Tender(reference="T-1", title="A tender", invited_suppliers=[other])
     session.add_all([contract, tender])
     session.commit()
+    risk_ids = add_risk_records(session, other)
+    session.commit()
+    programme_ids = add_programme_records(session)
+    session.commit()
+    declaration_ids = add_declaration_records(session, other)
+    session.commit()
     return {"other_supplier": other.id, "own_supplier": own.id, "contract": contract.id,
-            "tender": tender.id}
+            "supplier_user": supplier_user.id,
+            "tender": tender.id, **risk_ids, **programme_ids, **declaration_ids}
 
 
 def test_every_route_has_an_entry(app):

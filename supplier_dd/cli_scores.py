@@ -1,0 +1,55 @@
+"""`supplier-dd scores ...`: re-scoring suppliers with a risk model version."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.group("scores", help="Risk scores: re-score suppliers with a risk model.")
+def scores_group():
+    pass
+
+
+@scores_group.command(
+    "recompute",
+    help="Re-score every supplier in batches. Unchanged results are left alone; changed ones "
+    "become current and the old assessments are kept as history.",
+)
+@click.option("--model", "version", default=None,
+              help="Risk model version, such as v1 (default: the current model).")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@with_appcontext
+def recompute(version: str | None, batch_size: int):
+    from supplier_dd.domain.risk.model import CURRENT_MODEL_VERSION, RiskModelError, load_model
+    from supplier_dd.extensions import db
+    from supplier_dd.models.base import utcnow
+    from supplier_dd.services import audit
+    from supplier_dd.services.risk import recompute_assessments
+
+    try:
+        model = load_model(version or CURRENT_MODEL_VERSION)
+    except RiskModelError as error:
+        raise click.UsageError(str(error)) from None
+    now = utcnow()
+    progress = None
+    for progress in recompute_assessments(db.session, model, now, batch_size, actor=audit.CLI):
+        db.session.commit()  # one transaction per batch: an interruption keeps finished work
+        click.echo(f"  {progress.done:,} of {progress.total:,} suppliers scored "
+                   f"({progress.changed:,} changed)")
+    # One entry for the run: what was scored with which model, and what changed.
+    audit.record(db.session, "scores.recomputed", audit.CLI, utcnow(), object_type="risk_model",
+                 object_id=model.version,
+                 details={"model_version": model.version, "batch_size": batch_size,
+                          "scored": progress.done if progress else 0,
+                          "changed": progress.changed if progress else 0,
+                          "unchanged": progress.unchanged if progress else 0})
+    db.session.commit()
+    if progress is None:
+        click.echo("No suppliers to score.")
+        return
+    click.echo(f"Scored {progress.done:,} suppliers with risk model {model.version}: "
+               f"{progress.changed:,} changed, {progress.unchanged:,} unchanged.")
+
+
+COMMANDS = [scores_group]

@@ -1,0 +1,109 @@
+"""Putting it together: a supplier's facts and its declaration in, a full assessment out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from supplier_dd.domain.questionnaire import Questionnaire, visible_questions
+from supplier_dd.domain.risk.inherent import InherentProfile, inherent_risk
+from supplier_dd.domain.risk.kpis import condition_holds, kpi_results
+from supplier_dd.domain.risk.maturity import ScoringQuestion, declared_maturity
+from supplier_dd.domain.risk.model import RiskModel
+from supplier_dd.domain.risk.residual import (
+    Assessment,
+    apply_red_flag_rules,
+    explain,
+    residual_risk,
+)
+
+
+def _as_list(answer: Any) -> list[str]:
+    if answer is None or answer == "":
+        return []
+    return [str(v) for v in (answer if isinstance(answer, list | tuple) else [answer])]
+
+
+def profile_with_declaration(
+    model: RiskModel, profile: InherentProfile, answers: Mapping[str, Any]
+) -> InherentProfile:
+    """Add what the declaration says about countries, workforce and subcontracting."""
+    inputs = model.declaration_inputs
+    countries = set(profile.countries)
+    for question_id in inputs.country_questions:
+        countries.update(c.upper() for c in _as_list(answers.get(question_id)) if len(c) == 2)
+    workforce = profile.workforce
+    asked = {str(rule["question"]) for rule in inputs.workforce_rules.values()}
+    if any(_as_list(answers.get(q)) for q in asked):
+        workforce = frozenset(
+            trait for trait, rule in inputs.workforce_rules.items()
+            if condition_holds(rule, answers)
+        )
+    depth = profile.subcontracting_depth
+    if inputs.subcontracting_uses_question:
+        uses = _as_list(answers.get(inputs.subcontracting_uses_question))
+        if uses:
+            if inputs.subcontracting_uses_value not in uses:
+                depth = 0
+            else:
+                tiers = _as_list(answers.get(inputs.subcontracting_depth_question or ""))
+                known = [inputs.subcontracting_depth_by_answer[t] for t in tiers
+                         if t in inputs.subcontracting_depth_by_answer]
+                depth = max(known) if known else None
+    return replace(profile, countries=tuple(sorted(countries)), workforce=workforce,
+                   subcontracting_depth=depth)
+
+
+def assess(
+    model: RiskModel,
+    profile: InherentProfile,
+    *,
+    questions: Iterable[ScoringQuestion] | None = None,
+    answers: Mapping[str, Any] | None = None,
+    visible: set[str] | frozenset[str] | None = None,
+    kpi_descriptions: Mapping[str, str] | None = None,
+    red_flag_titles: Mapping[str, str] | None = None,
+) -> Assessment:
+    """Score a supplier. Without `questions` there is no declaration: inherent risk only, with
+    maturity counted as nothing evidenced."""
+    if questions is None:
+        inherent = inherent_risk(model, profile)
+        residual = residual_risk(model, inherent, 0.0, ())
+        return Assessment(
+            model_version=model.version, model_fingerprint=model.fingerprint, inherent=inherent,
+            maturity=None, residual=residual, red_flags=(), kpis=(),
+            explanation=explain(inherent, None, residual, ()),
+        )
+    questions = tuple(questions)
+    visible = frozenset(visible if visible is not None else (q.id for q in questions))
+    # Answers to questions the supplier was not shown do not count, for any purpose.
+    answers = {k: v for k, v in (answers or {}).items() if k in visible}
+    inherent = inherent_risk(model, profile_with_declaration(model, profile, answers))
+    maturity = declared_maturity(questions, answers, visible)
+    flags = apply_red_flag_rules(model, maturity, dict(red_flag_titles or {}))
+    residual = residual_risk(model, inherent, maturity.percent, flags)
+    tagged: dict[str, list[str]] = {}
+    for question in questions:
+        for key in getattr(question, "kpis", ()) or ():
+            tagged.setdefault(key, []).append(question.id)
+    kpis = kpi_results(tagged, dict(kpi_descriptions or {}), maturity, answers,
+                       model.kpi_applies_if)
+    return Assessment(
+        model_version=model.version, model_fingerprint=model.fingerprint, inherent=inherent,
+        maturity=maturity, residual=residual, red_flags=flags, kpis=kpis,
+        explanation=explain(inherent, maturity, residual, flags),
+    )
+
+
+def assess_declaration_answers(
+    model: RiskModel, profile: InherentProfile, questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+) -> Assessment:
+    """Score a declaration's answers against the questionnaire version it was made with."""
+    visible = frozenset(q.id for q in visible_questions(questionnaire, answers))
+    return assess(
+        model, profile, questions=questionnaire.questions, answers=answers, visible=visible,
+        kpi_descriptions=questionnaire.kpis,
+        red_flag_titles={key: str(flag["title"]) for key, flag in questionnaire.red_flags.items()},
+    )

@@ -1,0 +1,77 @@
+"""The annual Cabinet evidence packs: each generation run, and the files it stored.
+
+A run is requested in the browser (built in the background, its progress shown) or from the
+command line; each file it produces is stored once under the upload directory with its SHA-256,
+so it can be downloaded again unchanged and checked against the checksum recorded here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from supplier_dd.extensions import db
+from supplier_dd.models.base import utcnow
+
+RUN_QUEUED = "queued"
+RUN_RUNNING = "running"
+RUN_DONE = "done"
+RUN_FAILED = "failed"
+PACK_KINDS = ("pdf", "xlsx")
+
+
+class CabinetPackRun(db.Model):
+    __tablename__ = "cabinet_pack_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')",
+                        name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[str] = mapped_column(String(7), index=True)  # '2025/26'
+    cover_date: Mapped[date]
+    version: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default=RUN_QUEUED)
+    # What the build is doing now, shown on the progress page.
+    step: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of the ReportData's canonical JSON, as printed on the cover.
+    data_checksum: Mapped[str | None] = mapped_column(String(64))
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # Kept as text so the record still names the person if the account is removed.
+    requested_by_name: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+
+    requested_by = relationship("User")
+    packs = relationship("CabinetPack", back_populates="run", order_by="CabinetPack.kind")
+
+
+class CabinetPack(db.Model):
+    """One stored file of a run: the PDF or the XLSX."""
+
+    __tablename__ = "cabinet_packs"
+    __table_args__ = (CheckConstraint("kind IN ('pdf', 'xlsx')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("cabinet_pack_runs.id", ondelete="RESTRICT"), index=True
+    )
+    financial_year: Mapped[str] = mapped_column(String(7), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int]
+    # A random name under <upload_dir>/packs, never the download name.
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    data_checksum: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_name: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    run = relationship("CabinetPackRun", back_populates="packs")
+    created_by = relationship("User")

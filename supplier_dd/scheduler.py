@@ -1,0 +1,116 @@
+"""APScheduler 3 running the reminder sweep and the outbox send pass on cron-like schedules.
+
+`supplier-dd scheduler run` is the one scheduler process per database (`make run` starts it
+beside the web server). Two at once are harmless: sweeps share out cycles and outbox keys are
+unique, senders lease messages. Times in the cron expressions are read in
+SUPPLIER_DD_TIMEZONE (Europe/London by default), so "0 6 * * *" is 06:00 UK time all year.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from supplier_dd.config import Settings
+from supplier_dd.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+SWEEP_JOB = "reminder_sweep"
+SEND_JOB = "outbox_send"
+# A sweep missed by up to this long (process down, machine asleep) still runs once on return.
+SWEEP_MISFIRE_GRACE_SECONDS = 12 * 3600
+
+
+def _in_app(app: Flask, name: str, work) -> None:
+    from supplier_dd.extensions import db
+
+    with app.app_context():
+        try:
+            work(db.session)
+        except Exception:  # a failing run must not stop the scheduler; the next run retries
+            log.exception("%s failed", name)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
+def sweep_job(app: Flask) -> None:
+    from supplier_dd.reminder_jobs import run_sweep
+
+    _in_app(app, SWEEP_JOB, lambda session: run_sweep(app, session, utcnow()))
+
+
+def send_job(app: Flask) -> None:
+    from supplier_dd.reminder_jobs import run_send
+
+    _in_app(app, SEND_JOB, lambda session: run_send(app, session, utcnow))
+
+
+# Referrals past the retention period are deleted nightly, outside office hours (issue 7).
+REFERRAL_PURGE_JOB = "referral_purge"
+REFERRAL_PURGE_CRON = "30 2 * * *"
+
+
+def referral_purge_job(app: Flask) -> None:
+    from supplier_dd.services.programme import purge_expired_referrals
+
+    def purge(session) -> None:
+        purge_expired_referrals(session, utcnow())
+        session.commit()
+
+    _in_app(app, REFERRAL_PURGE_JOB, purge)
+
+
+def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler,
+                    sweep_at_start: bool = True) -> BaseScheduler:
+    settings: Settings = app.config["SUPPLIER_DD_SETTINGS"]
+    zone = ZoneInfo(settings.scheduler_timezone)
+    scheduler = scheduler_class(timezone=zone)
+    scheduler.add_job(
+        sweep_job, CronTrigger.from_crontab(settings.reminder_sweep_cron, timezone=zone),
+        args=[app], id=SWEEP_JOB, name="Re-attestation reminder sweep", max_instances=1,
+        coalesce=True, misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
+        # Also once at start: a scheduler started after the sweep's hour must not wait a day.
+        # Harmless when today's sweep already ran: its decisions are keyed.
+        **({"next_run_time": datetime.now(zone)} if sweep_at_start else {}),
+    )
+    scheduler.add_job(
+        send_job, CronTrigger.from_crontab(settings.outbox_send_cron, timezone=zone),
+        args=[app], id=SEND_JOB, name="Outbox send pass", max_instances=1, coalesce=True,
+        misfire_grace_time=300,
+    )
+    scheduler.add_job(
+        referral_purge_job, CronTrigger.from_crontab(REFERRAL_PURGE_CRON, timezone=zone),
+        args=[app], id=REFERRAL_PURGE_JOB, name="Referral retention purge", max_instances=1,
+        coalesce=True, misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
+    )
+    return scheduler
+
+
+def describe(scheduler: BaseScheduler, settings: Settings) -> list[str]:
+    return [
+        f"Reminder sweep: cron '{settings.reminder_sweep_cron}' ({settings.scheduler_timezone})",
+        f"Outbox send pass: cron '{settings.outbox_send_cron}' ({settings.scheduler_timezone})",
+        f"Referral retention purge: cron '{REFERRAL_PURGE_CRON}' "
+        f"({settings.scheduler_timezone}), entries older than "
+        f"{settings.referral_retention_days} days",
+    ]
+
+
+def start_in_background(app: Flask) -> BackgroundScheduler | None:
+    """For SUPPLIER_DD_SCHEDULER_IN_WEB=true only (off by default): every web worker would run
+    the jobs, which outbox keys make harmless but wasteful."""
+    settings: Settings = app.config["SUPPLIER_DD_SETTINGS"]
+    if not settings.run_scheduler_in_web:
+        return None
+    scheduler = build_scheduler(app, BackgroundScheduler)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,281 @@
+"""Scoring suppliers and storing the results: assessments, their history and the dashboard row.
+
+`assess_declaration` is called by the declarations service when a declaration is submitted, in
+the same transaction, so a submitted declaration is never without its assessment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from supplier_dd.domain.ppn import UNCLASSIFIED, ppn_category_for
+from supplier_dd.domain.questionnaire import load_questionnaire
+from supplier_dd.domain.risk.assess import assess, assess_declaration_answers
+from supplier_dd.domain.risk.inherent import InherentProfile
+from supplier_dd.domain.risk.model import RiskModel, load_model
+from supplier_dd.domain.risk.residual import Assessment
+from supplier_dd.models import Contract, Declaration, Supplier
+from supplier_dd.models.attestation import SCHEDULE_ACTIVE, AttestationSchedule
+from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED
+from supplier_dd.models.risk import (
+    REVIEW_TO_REVIEW,
+    RiskAssessment,
+    SupplierRiskSummary,
+)
+
+REASON_SUBMITTED = "declaration_submitted"
+REASON_RECOMPUTE = "recompute"
+
+
+def supplier_profile(session: Session, supplier: Supplier, model: RiskModel) -> InherentProfile:
+    """What the council knows about a supplier: its sector, country and contracts.
+
+    The supplier is as exposed as its riskiest contract's industry, and its spend is the total
+    value of its contracts.
+    """
+    rows = session.execute(
+        select(Contract.ppn_industry, Contract.category, Contract.cpv_code, Contract.value)
+        .where(Contract.supplier_id == supplier.id)
+    ).all()
+    industries = []
+    for ppn_industry, category, cpv, _value in rows:
+        key = ppn_industry or ppn_category_for(category, cpv)[0]
+        if key in model.industries:
+            industries.append(key)
+        elif key == UNCLASSIFIED and category and category.strip().lower() in model.categories:
+            industries.append(model.categories[category.strip().lower()])
+    industry = max(industries, key=lambda k: (model.industries[k].points, k), default=None)
+    values = [value for *_rest, value in rows if value is not None]
+    return InherentProfile(
+        registry_sector=supplier.sector,
+        industry=industry,
+        countries=(supplier.country,) if supplier.country else (),
+        contract_value=sum(values) if values else None,
+    )
+
+
+def latest_submitted_declaration(session: Session, supplier_id: int) -> Declaration | None:
+    return session.scalar(
+        select(Declaration)
+        .where(Declaration.supplier_id == supplier_id, Declaration.status == STATUS_SUBMITTED)
+        .order_by(Declaration.submitted_at.desc(), Declaration.id.desc())
+        .limit(1)
+    )
+
+
+def _answers(declaration: Declaration) -> dict:
+    from supplier_dd.services.declarations import submitted_answers
+
+    return submitted_answers(declaration)
+
+
+def score_supplier(
+    session: Session, supplier: Supplier, model: RiskModel, declaration: Declaration | None
+) -> Assessment:
+    profile = supplier_profile(session, supplier, model)
+    if declaration is None:
+        return assess(model, profile)
+    questionnaire = load_questionnaire(declaration.questionnaire_id,
+                                       declaration.questionnaire_version)
+    return assess_declaration_answers(model, profile, questionnaire, _answers(declaration))
+
+
+def current_assessment(session: Session, supplier_id: int) -> RiskAssessment | None:
+    return session.scalar(
+        select(RiskAssessment).where(
+            RiskAssessment.supplier_id == supplier_id, RiskAssessment.is_current.is_(True)
+        )
+    )
+
+
+def _same(stored: RiskAssessment | None, result: Assessment, declaration_id: int | None) -> bool:
+    return (
+        stored is not None
+        and stored.declaration_id == declaration_id
+        and stored.model_version == result.model_version
+        and stored.model_fingerprint == result.model_fingerprint
+        and stored.breakdown == result.as_dict()
+    )
+
+
+_NOT_LOADED = object()
+
+
+def store_assessment(
+    session: Session, supplier: Supplier, declaration: Declaration | None, result: Assessment,
+    now: datetime, reason: str, *, previous: RiskAssessment | None | object = _NOT_LOADED,
+) -> tuple[RiskAssessment, bool]:
+    """Keep the result as the supplier's current assessment; (row, whether anything changed).
+
+    An identical result leaves the current row alone, so re-scoring is safe to repeat. A
+    different one becomes current and the old row is kept, marked superseded. A caller that
+    has just read the current assessment passes it as `previous`, saving a second read of
+    the row and its breakdown (a third of a recompute's time, docs/performance.md).
+    """
+    declaration_id = declaration.id if declaration is not None else None
+    if previous is _NOT_LOADED:
+        previous = current_assessment(session, supplier.id)
+    if _same(previous, result, declaration_id):
+        return previous, False
+    review_status = REVIEW_TO_REVIEW
+    if previous is not None:
+        # A new model that leaves the band where it was does not need another review.
+        if (reason == REASON_RECOMPUTE and previous.declaration_id == declaration_id
+                and previous.residual_rank == result.residual.rank):
+            review_status = previous.review_status
+        previous.is_current = False
+        previous.superseded_at = now
+        session.flush()  # the one-current-per-supplier index must see the old row go first
+    row = RiskAssessment(
+        supplier_id=supplier.id,
+        declaration_id=declaration_id,
+        model_version=result.model_version,
+        model_fingerprint=result.model_fingerprint,
+        inherent_score=result.inherent.score,
+        inherent_band=result.inherent.band,
+        maturity_percent=result.maturity_percent,
+        residual_score=result.residual.score,
+        residual_band=result.residual.band,
+        residual_rank=result.residual.rank,
+        excluded_pending_review=result.residual.excluded_pending_review,
+        red_flags=[flag.key for flag in result.red_flags],
+        breakdown=result.as_dict(),
+        reason=reason,
+        review_status=review_status,
+        is_current=True,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    refresh_summary(session, supplier.id, now)
+    return row, True
+
+
+def refresh_summary(session: Session, supplier_id: int, now: datetime) -> None:
+    """Copy the current assessment, latest declaration and next due date to the dashboard row."""
+    current = current_assessment(session, supplier_id)
+    latest = session.execute(
+        select(Declaration.status, func.coalesce(Declaration.submitted_at, Declaration.updated_at))
+        .where(Declaration.supplier_id == supplier_id)
+        .order_by(Declaration.id.desc())
+        .limit(1)
+    ).first()
+    due_on = session.scalar(
+        select(func.min(AttestationSchedule.due_on)).where(
+            AttestationSchedule.supplier_id == supplier_id,
+            AttestationSchedule.status == SCHEDULE_ACTIVE,
+        )
+    )
+    values = {
+        "latest_declaration_status": latest[0] if latest else None,
+        "latest_declaration_at": latest[1] if latest else None,
+        "next_due_on": due_on,
+        "updated_at": now,
+    }
+    if current is not None:
+        values.update(
+            inherent_score=current.inherent_score,
+            inherent_band=current.inherent_band,
+            maturity_percent=current.maturity_percent,
+            residual_score=current.residual_score,
+            residual_band=current.residual_band,
+            residual_rank=current.residual_rank,
+            excluded_pending_review=current.excluded_pending_review,
+            red_flag_count=len(current.red_flags or []),
+            review_status=current.review_status,
+            assessment_id=current.id,
+            assessed_at=current.created_at,
+        )
+    session.execute(
+        update(SupplierRiskSummary)
+        .where(SupplierRiskSummary.supplier_id == supplier_id)
+        .values(**values)
+    )
+    from supplier_dd.services.risk_dashboard import forget_headline
+
+    forget_headline()
+
+
+def assess_declaration(session: Session, declaration: Declaration, now: datetime,
+                       model: RiskModel | None = None) -> RiskAssessment:
+    """Score a just-submitted declaration and make it the supplier's current assessment."""
+    if declaration.status == STATUS_DRAFT:
+        raise ValueError("Only a submitted declaration can be scored")
+    model = model or load_model()
+    supplier = declaration.supplier or session.get(Supplier, declaration.supplier_id)
+    result = score_supplier(session, supplier, model, declaration)
+    row, _changed = store_assessment(session, supplier, declaration, result, now,
+                                     REASON_SUBMITTED)
+    return row
+
+
+@dataclass
+class RecomputeProgress:
+    done: int = 0
+    total: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def recompute_assessments(
+    session: Session, model: RiskModel, now: datetime, batch_size: int = 500, *,
+    actor=None,
+) -> Iterator[RecomputeProgress]:
+    """Re-score every supplier with `model`, a batch at a time, yielding progress after each.
+
+    The caller commits between batches. Unchanged results change nothing; changed ones add a
+    new current assessment and keep the old one, and are audited with the band before and after
+    (the caller audits the run as a whole).
+    """
+    from supplier_dd.services import audit
+
+    actor = actor or audit.SYSTEM
+    progress = RecomputeProgress(total=session.scalar(select(func.count(Supplier.id))) or 0)
+    last_id = 0
+    while True:
+        suppliers = session.scalars(
+            select(Supplier).where(Supplier.id > last_id).order_by(Supplier.id).limit(batch_size)
+        ).all()
+        if not suppliers:
+            break
+        for supplier in suppliers:
+            declaration = latest_submitted_declaration(session, supplier.id)
+            result = score_supplier(session, supplier, model, declaration)
+            previous = current_assessment(session, supplier.id)
+            before = _audit_view(previous)
+            row, changed = store_assessment(session, supplier, declaration, result, now,
+                                            REASON_RECOMPUTE, previous=previous)
+            if changed:
+                audit.record(session, "assessment.recomputed", actor, now,
+                             object_type="risk_assessment", object_id=row.id, before=before,
+                             after=_audit_view(row),
+                             details={"supplier_id": supplier.id,
+                                      "model_version": model.version})
+                progress.changed += 1
+            else:
+                progress.unchanged += 1
+            progress.done += 1
+        last_id = suppliers[-1].id
+        session.flush()
+        yield progress
+
+
+def _audit_view(row: RiskAssessment | None) -> dict | None:
+    if row is None:
+        return None
+    return {"assessment_id": row.id, "model_version": row.model_version,
+            "residual_band": row.residual_band, "residual_score": row.residual_score,
+            "inherent_band": row.inherent_band, "review_status": row.review_status}
+
+
+def assessment_history(session: Session, supplier_id: int) -> list[RiskAssessment]:
+    return list(session.scalars(
+        select(RiskAssessment)
+        .where(RiskAssessment.supplier_id == supplier_id)
+        .order_by(RiskAssessment.created_at.desc(), RiskAssessment.id.desc())
+    ))

@@ -1,0 +1,212 @@
+"""The annual Cabinet evidence pack in the browser.
+
+Legal and admin users ask for a pack; it is built in a background thread while a status page
+refreshes itself (a meta refresh, so it works without JavaScript). Officers, legal and admin
+list the stored packs and download them unchanged. Suppliers have no access.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from supplier_dd.domain.roles import Permission
+from supplier_dd.extensions import db
+from supplier_dd.models import CabinetPack, CabinetPackRun
+from supplier_dd.models.base import utcnow
+from supplier_dd.models.cabinet_pack import RUN_DONE, RUN_FAILED
+from supplier_dd.reports.data import FinancialYear, ReportInputError, financial_year_of
+from supplier_dd.services import ServiceError, audit
+from supplier_dd.services.cabinet_packs import (
+    MEDIA_TYPES,
+    check_request,
+    download_name,
+    generate,
+    mark_failed,
+    read_pack,
+    runs_page,
+    start_run,
+)
+from supplier_dd.web.access import requires
+from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.paging import page_number
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+PER_PAGE = 25
+REFRESH_SECONDS = 2
+# Background builds by run id, so tests (and a shutdown) can wait for them.
+BACKGROUND_BUILDS: dict[int, threading.Thread] = {}
+
+
+def _read_year(form, field):
+    try:
+        FinancialYear.parse(field.data)
+    except ReportInputError as error:
+        raise ValidationError(str(error)) from None
+
+
+def read_cover_date(text: str) -> date:
+    """'14/5/2026', '14 05 2026' or '2026-05-14' → date; ValueError says how to write it."""
+    cleaned = (text or "").strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cleaned):
+            year, month, day = (int(part) for part in cleaned.split("-"))
+        else:
+            match = re.fullmatch(r"(\d{1,2})[/. -](\d{1,2})[/. -](\d{4})", cleaned)
+            if not match:
+                raise ValueError
+            day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError("Enter the cover date as a real date, like 14/05/2026") from None
+
+
+def _read_cover_date(form, field):
+    try:
+        field.parsed = read_cover_date(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class CabinetPackForm(FlaskForm):
+    year = StringField(
+        "Financial year", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the financial year, like 2025/26"), _read_year],
+    )
+    cover_date = StringField(
+        "Date on the cover", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the date for the cover"), _read_cover_date],
+    )
+    author = StringField(
+        "Author", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the author's name for the cover"),
+                    Length(max=200, message="Author must be 200 characters or fewer")],
+    )
+    version = StringField(
+        "Version", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the version, like 1.0"),
+                    Length(max=20, message="Version must be 20 characters or fewer")],
+    )
+    submit = SubmitField("Generate the pack", widget=GovSubmitInput())
+
+
+@bp.route("/cabinet")
+@requires(Permission.VIEW_REPORTS)
+def cabinet_packs():
+    page = page_number(request.args)
+    runs, total = runs_page(db.session, page, PER_PAGE)
+    return render_template("reports/cabinet_packs.html", runs=runs, total=total, page=page,
+                           per_page=PER_PAGE)
+
+
+@bp.route("/cabinet/new", methods=["GET", "POST"])
+@requires(Permission.GENERATE_REPORTS)
+def new_cabinet_pack():
+    today = utcnow().date()
+    form = CabinetPackForm()
+    if request.method == "GET":
+        # Cabinet usually takes the pack for the year just ended.
+        form.year.data = financial_year_of(today).previous.label
+        form.cover_date.data = f"{today:%d/%m/%Y}"
+        form.author.data = current_user.name or current_user.email
+        form.version.data = "1.0"
+    if form.validate_on_submit():
+        try:
+            pack_request = check_request(form.year.data, form.cover_date.parsed,
+                                         form.author.data, form.version.data, today)
+            run = start_run(db.session, pack_request, current_user,
+                            current_user.name or current_user.email, utcnow())
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            form.year.errors = [*form.year.errors, str(error)]
+        else:
+            _build_in_background(current_app._get_current_object(), run.id, request_actor())
+            return redirect(url_for("reports.cabinet_run", run_id=run.id))
+    return render_template("reports/new_cabinet_pack.html", form=form)
+
+
+def _build_in_background(app: Flask, run_id: int, actor: audit.Actor) -> None:
+    settings = app.config["SUPPLIER_DD_SETTINGS"]
+
+    def build() -> None:
+        with app.app_context():
+            session = db.session
+            run = session.get(CabinetPackRun, run_id)
+
+            def progress(step: str) -> None:
+                # Committed at once so the status page, in another request, shows it.
+                run.step = step
+                session.commit()
+
+            try:
+                packs = generate(session, run, upload_dir=settings.upload_dir,
+                                 council=settings.council_name, now=utcnow, progress=progress)
+                audit.record(session, "cabinet_pack.generated", actor, utcnow(),
+                             object_type="cabinet_pack_run", object_id=run.id,
+                             details={"year": run.financial_year,
+                                      "data_checksum": run.data_checksum,
+                                      "files": {p.kind: p.sha256 for p in packs}})
+                session.commit()
+            except Exception as error:  # noqa: BLE001 - any failure must reach the status page
+                session.rollback()
+                app.logger.exception("Cabinet pack run %s failed", run_id)
+                message = (str(error) if isinstance(error, ServiceError | ReportInputError)
+                           else "Something went wrong building the pack; the error is logged.")
+                mark_failed(session.get(CabinetPackRun, run_id), message, utcnow())
+                session.commit()
+            finally:
+                session.remove()
+
+    thread = threading.Thread(target=build, name=f"cabinet-pack-{run_id}", daemon=True)
+    BACKGROUND_BUILDS[run_id] = thread
+    thread.start()
+
+
+@bp.route("/cabinet/runs/<int:run_id>")
+@requires(Permission.VIEW_REPORTS)
+def cabinet_run(run_id: int):
+    run = db.get_or_404(CabinetPackRun, run_id)
+    finished = run.status in (RUN_DONE, RUN_FAILED)
+    return render_template("reports/cabinet_run.html", run=run, finished=finished,
+                           refresh_seconds=None if finished else REFRESH_SECONDS,
+                           elapsed=_elapsed(run.requested_at, run.finished_at or utcnow()))
+
+
+def _elapsed(start: datetime, end: datetime) -> str:
+    seconds = max(int((end - start).total_seconds()), 0)
+    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+
+
+@bp.route("/cabinet/packs/<int:pack_id>")
+@requires(Permission.VIEW_REPORTS)
+def download_cabinet_pack(pack_id: int):
+    pack = db.get_or_404(CabinetPack, pack_id)
+    settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    try:
+        content = read_pack(settings.upload_dir, pack)
+    except ServiceError as error:
+        current_app.logger.error("Cabinet pack %s not served: %s", pack.id, error)
+        abort(404)
+    return send_file(io.BytesIO(content), mimetype=MEDIA_TYPES[pack.kind], as_attachment=True,
+                     download_name=download_name(pack, pack.run.version),
+                     max_age=0, etag=pack.sha256)

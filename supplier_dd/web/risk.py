@@ -1,0 +1,298 @@
+"""Officers' risk workspace: dashboard, pictures, exports, review, corrective actions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from supplier_dd.domain.organisations import country_name
+from supplier_dd.domain.risk.model import RESIDUAL_BANDS, load_model
+from supplier_dd.domain.risk.residual import EXCLUDED_PENDING_REVIEW
+from supplier_dd.domain.roles import Permission
+from supplier_dd.extensions import db
+from supplier_dd.models import Supplier
+from supplier_dd.models.base import utcnow
+from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
+from supplier_dd.services import ServiceError
+from supplier_dd.services import review as review_service
+from supplier_dd.services.risk import assessment_history, current_assessment
+from supplier_dd.services.risk_dashboard import (
+    DECLARATION_LABELS,
+    RANK_LABELS,
+    REVIEW_LABELS,
+    SORTS,
+    DashboardFilters,
+    band_counts_over_time,
+    dashboard_page,
+    export_rows,
+    filter_choices,
+    headline,
+    heat_map,
+)
+from supplier_dd.web.access import requires
+from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.paging import page_number
+from supplier_dd.web.risk_forms import CloseQueryForm, CorrectiveActionForm, ReviewForm, SignOffForm
+
+bp = Blueprint("risk", __name__, url_prefix="/officer/risk")
+
+PER_PAGE = 25
+EXPORT_COLUMNS = (
+    "Supplier", "Companies House number", "Country", "Sector", "Rating", "Residual score",
+    "Inherent score", "Inherent band", "Maturity %", "Red flags", "Review status",
+    "Latest declaration", "Next declaration due", "Last assessed",
+)
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _rating(row) -> str:
+    return RANK_LABELS.get(row.residual_rank, "Not assessed")
+
+
+def _export_values(row) -> list:
+    return [
+        row.name, row.companies_house_number or "", country_name(row.country), row.sector or "",
+        _rating(row), row.residual_score if row.residual_band else "",
+        row.inherent_score if row.inherent_score is not None else "", row.inherent_band or "",
+        row.maturity_percent if row.maturity_percent is not None else "",
+        row.red_flag_count, REVIEW_LABELS.get(row.review_status or "", ""),
+        DECLARATION_LABELS.get(row.latest_declaration_status or "none", ""),
+        row.next_due_on.isoformat() if row.next_due_on else "",
+        row.assessed_at.strftime("%Y-%m-%d %H:%M") if row.assessed_at else "",
+    ]
+
+
+def _safe_cell(value):
+    """Spreadsheet programs run text starting with = + - @ as a formula: neutralise it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.route("/")
+@requires(Permission.VIEW_RISK)
+def dashboard():
+    filters = DashboardFilters.from_args(request.args)
+    page = page_number(request.args)
+    today = _today()
+    counts = headline(db.session, today)
+    rows, total = dashboard_page(db.session, filters, page, PER_PAGE, today, counts)
+    return render_template(
+        "risk/dashboard.html", filters=filters, rows=rows, total=total, page=page,
+        per_page=PER_PAGE, headline=counts, choices=filter_choices(db.session, filters.tender),
+        sorts=SORTS, rank_labels=RANK_LABELS, review_labels=REVIEW_LABELS,
+        declaration_labels=DECLARATION_LABELS, today=today,
+        band_options=[EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS), "Not assessed"],
+    )
+
+
+@bp.route("/export.csv")
+@requires(Permission.VIEW_RISK)
+def export_csv():
+    filters = DashboardFilters.from_args(request.args)
+    today = _today()
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in export_rows(db.session, filters, today):
+            writer.writerow([_safe_cell(v) for v in _export_values(row)])
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(generate()), mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=supplier-risk-{today}.csv"},
+    )
+
+
+@bp.route("/export.xlsx")
+@requires(Permission.VIEW_RISK)
+def export_xlsx():
+    from openpyxl import Workbook
+
+    filters = DashboardFilters.from_args(request.args)
+    today = _today()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Supplier risk")
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in export_rows(db.session, filters, today):
+        sheet.append([_safe_cell(v) for v in _export_values(row)])
+    output = io.BytesIO()
+    workbook.save(output)
+    return Response(
+        output.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=supplier-risk-{today}.xlsx"},
+    )
+
+
+@bp.route("/overview")
+@requires(Permission.VIEW_RISK)
+def overview():
+    model = load_model()
+    cells = heat_map(db.session, model)
+    inherent_bands = [band.name for band in reversed(model.inherent_bands)]
+    maturity_bands = [band.name for band in model.maturity_bands] + ["None"]
+    series = band_counts_over_time(db.session, _today())
+    return render_template(
+        "risk/overview.html", cells=cells, inherent_bands=inherent_bands,
+        maturity_bands=maturity_bands, matrix=model.residual_matrix, series=series,
+        series_bands=[EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS)],
+    )
+
+
+def _supplier_or_404(supplier_id: int) -> Supplier:
+    return db.get_or_404(Supplier, supplier_id)
+
+
+@bp.route("/suppliers/<int:supplier_id>/review", methods=["GET", "POST"])
+@requires(Permission.REVIEW_RISK)
+def review(supplier_id: int):
+    supplier = _supplier_or_404(supplier_id)
+    assessment = current_assessment(db.session, supplier.id)
+    if assessment is None:
+        abort(404)
+    form = ReviewForm()
+    form.questions.choices = review_service.queryable_questions(assessment)
+    if form.validate_on_submit():
+        queries = []
+        if form.decision.data == "query":
+            queries = [review_service.QueryRequest(qid, form.comment.data or "")
+                       for qid in form.questions.data or []]
+        try:
+            review_service.record_review(
+                db.session, assessment, form.decision.data, form.reason.data, current_user,
+                utcnow(), queries, actor=request_actor(),
+            )
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            target = form.questions if "question" in str(error) else form.reason
+            target.errors = [*target.errors, str(error)]
+        else:
+            flash("Decision recorded")
+            return redirect(url_for("officer.supplier", supplier_id=supplier.id))
+    return render_template("risk/review.html", form=form, supplier=supplier,
+                           assessment=assessment)
+
+
+@bp.route("/suppliers/<int:supplier_id>/actions/new", methods=["GET", "POST"])
+@requires(Permission.REVIEW_RISK)
+def new_action(supplier_id: int):
+    supplier = _supplier_or_404(supplier_id)
+    form = CorrectiveActionForm()
+    if form.validate_on_submit():
+        assessment = current_assessment(db.session, supplier.id)
+        try:
+            review_service.open_corrective_action(
+                db.session, supplier.id, title=form.title.data,
+                description=form.description.data or "", owner=form.owner.data,
+                due_date=form.due_date.data, officer=current_user, now=utcnow(),
+                assessment_id=assessment.id if assessment else None, actor=request_actor(),
+            )
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            form.due_date.errors = [*form.due_date.errors, str(error)]
+        else:
+            flash("Corrective action opened; the supplier can see it now")
+            return redirect(url_for("officer.supplier", supplier_id=supplier.id))
+    return render_template("risk/action_form.html", form=form, supplier=supplier)
+
+
+@bp.route("/actions/<int:action_id>")
+@requires(Permission.VIEW_RISK)
+def action(action_id: int):
+    record = db.get_or_404(CorrectiveAction, action_id)
+    return render_template("risk/action.html", action=record,
+                           supplier=db.session.get(Supplier, record.supplier_id),
+                           form=SignOffForm())
+
+
+@bp.route("/actions/<int:action_id>/decision", methods=["POST"])
+@requires(Permission.REVIEW_RISK)
+def decide_action(action_id: int):
+    record = db.get_or_404(CorrectiveAction, action_id)
+    form = SignOffForm()
+    if form.validate_on_submit():
+        try:
+            if form.outcome.data == "sign_off":
+                review_service.sign_off_action(db.session, record, form.note.data or "",
+                                               current_user, utcnow(), actor=request_actor())
+            else:
+                review_service.reopen_action(db.session, record, form.note.data or "",
+                                             current_user, utcnow(), actor=request_actor())
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            form.note.errors = [*form.note.errors, str(error)]
+        else:
+            flash("Action signed off" if record.status == "signed_off"
+                  else "Action sent back to the supplier")
+            return redirect(url_for("risk.action", action_id=record.id))
+    return render_template("risk/action.html", action=record,
+                           supplier=db.session.get(Supplier, record.supplier_id), form=form)
+
+
+@bp.route("/queries/<int:query_id>/close", methods=["POST"])
+@requires(Permission.REVIEW_RISK)
+def close_query(query_id: int):
+    query = db.get_or_404(ReviewQuery, query_id)
+    form = CloseQueryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        review_service.close_query(db.session, query, current_user, utcnow(),
+                                   actor=request_actor())
+        db.session.commit()
+        flash("Query closed")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error))
+    return redirect(url_for("officer.supplier", supplier_id=query.supplier_id))
+
+
+def supplier_risk_context(session, supplier_id: int) -> dict:
+    """What the officer's supplier page shows about risk (used by web/officer.py)."""
+    history = assessment_history(session, supplier_id)
+    current = next((a for a in history if a.is_current), None)
+    from supplier_dd.models.declaration import Declaration
+
+    declarations = session.scalars(
+        select(Declaration).where(Declaration.supplier_id == supplier_id)
+        .order_by(Declaration.id.desc())
+    ).all()
+    reviews = [r for a in history for r in a.reviews]
+    reviews.sort(key=lambda r: r.decided_at, reverse=True)
+    return {
+        "risk_current": current,
+        "risk_history": history,
+        "risk_declarations": declarations,
+        "risk_reviews": reviews,
+        "risk_queries": review_service.open_queries_for_supplier(session, supplier_id),
+        "risk_actions": review_service.actions_for_supplier(session, supplier_id),
+        "close_query_form": CloseQueryForm(),
+    }

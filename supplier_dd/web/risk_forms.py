@@ -1,0 +1,80 @@
+"""Forms for the risk review workspace (officers) and the supplier's replies."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from supplier_dd.web.programme_forms import GovDateField
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        "Your decision", widget=GovRadioInput(),
+        choices=[("accept", "Accept the assessment"),
+                 ("query", "Query answers with the supplier"),
+                 ("reject", "Reject the declaration")],
+        validators=[DataRequired(message="Select accept, query or reject")],
+    )
+    reason = TextAreaField(
+        "Reason", widget=GovTextArea(),
+        validators=[DataRequired(message="Enter the reason for your decision"),
+                    Length(max=5000, message="Reason must be 5,000 characters or fewer")],
+    )
+    questions = SelectMultipleField(
+        "Questions to send back (for a query)", widget=GovCheckboxesInput(), choices=[],
+        validate_choice=False,
+    )
+    comment = TextAreaField(
+        "What the supplier should change (for a query)", widget=GovTextArea(),
+        validators=[Length(max=5000, message="Comment must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class CorrectiveActionForm(FlaskForm):
+    title = StringField(
+        "What the supplier must do", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter what the supplier must do"),
+                    Length(max=200, message="Action must be 200 characters or fewer")],
+    )
+    description = TextAreaField("Details (optional)", widget=GovTextArea(),
+                                validators=[Length(max=5000)])
+    owner = StringField(
+        "Owner at the supplier", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter who at the supplier owns this action"),
+                    Length(max=200, message="Owner must be 200 characters or fewer")],
+    )
+    due_date = GovDateField("Due date", required_message="Enter the date the action is due")
+    submit = SubmitField("Open corrective action", widget=GovSubmitInput())
+
+
+class SignOffForm(FlaskForm):
+    outcome = RadioField(
+        "Is the action done?", widget=GovRadioInput(),
+        choices=[("sign_off", "Yes, sign it off"), ("reopen", "No, send it back to the supplier")],
+        validators=[DataRequired(message="Select whether to sign off or send back")],
+    )
+    note = TextAreaField("Note", widget=GovTextArea(), validators=[Length(max=5000)])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class SupplierReplyForm(FlaskForm):
+    response = TextAreaField(
+        "Your answer", widget=GovTextArea(),
+        validators=[DataRequired(message="Enter your answer"),
+                    Length(max=5000, message="Answer must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Send to the council", widget=GovSubmitInput())
+
+
+class CloseQueryForm(FlaskForm):
+    submit = SubmitField("Close query", widget=GovSubmitInput())

@@ -1,0 +1,61 @@
+"""Journey 3 in a real browser: legal generates the Cabinet evidence pack, waits on the status
+page (which refreshes itself), and downloads the PDF and the XLSX."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from supplier_dd.models import CabinetPack
+from tests.e2e.journey_steps import assert_accessible, error_summary, go, sign_in
+from tests.factories import make_supplier, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
+
+
+def test_legal_generates_the_cabinet_pack_and_downloads_pdf_and_xlsx(live_server, page,
+                                                                     session):
+    make_user(session, "legal", email="legal@example.org")
+    make_supplier(session, name="Brightwater Cleaning Ltd")
+    session.commit()
+
+    sign_in(page, live_server.url, "legal@example.org")
+    go(page.get_by_role("link", name="Cabinet packs"))
+    assert_accessible(page)
+    go(page.get_by_role("button", name="Generate a pack"))
+    assert_accessible(page)
+    page.get_by_label("Financial year").fill("2025-2026?")
+    page.get_by_label("Author").fill("")
+    go(page.get_by_role("button", name="Generate the pack"))
+    summary = error_summary(page)
+    assert "Enter the author's name for the cover" in summary
+    assert "Enter the financial year like 2025/26, got '2025-2026?'" in summary
+
+    page.get_by_label("Financial year").fill("2025/26")
+    page.get_by_label("Date on the cover").fill("14/05/2026")
+    page.get_by_label("Author").fill("Helen Marsh")
+    page.get_by_label("Version").fill("1.0")
+    go(page.get_by_role("button", name="Generate the pack"))
+    assert page.get_by_role("heading", name="Cabinet evidence pack 2025/26").is_visible()
+    # The page refreshes itself (no JavaScript needed) until the pack is built.
+    page.get_by_text("The pack is ready.").wait_for(timeout=120_000)
+    assert_accessible(page)
+
+    files = {}
+    for kind in ("pdf", "xlsx"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"Download the {kind.upper()}").click()
+        saved = download.value
+        assert saved.suggested_filename == f"cabinet-evidence-pack-2025-26-v1.0.{kind}"
+        files[kind] = open(saved.path(), "rb").read()  # noqa: SIM115 - Playwright's temp file
+
+    assert files["pdf"].startswith(b"%PDF-") and b"%%EOF" in files["pdf"][-1024:]
+    with zipfile.ZipFile(io.BytesIO(files["xlsx"])) as archive:
+        assert "xl/workbook.xml" in archive.namelist()
+    workbook = load_workbook(io.BytesIO(files["xlsx"]), read_only=True)
+    assert workbook.sheetnames
+    stored = {pack.kind: pack.size_bytes for pack in session.query(CabinetPack)}
+    assert stored == {"pdf": len(files["pdf"]), "xlsx": len(files["xlsx"])}

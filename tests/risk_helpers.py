@@ -1,0 +1,33 @@
+"""Risk records for tests: an assessment, a query and a corrective action for one supplier."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from supplier_dd.domain.risk.model import load_model
+from supplier_dd.models.risk import AssessmentReview, CorrectiveAction, ReviewQuery
+from supplier_dd.services.risk import REASON_RECOMPUTE, score_supplier, store_assessment
+
+NOW = datetime(2026, 11, 20, 9, 0)
+
+
+def add_risk_records(session, supplier, officer=None) -> dict:
+    """Score the supplier (no declaration), and add a query and an open corrective action."""
+    result = score_supplier(session, supplier, load_model(), None)
+    assessment, _changed = store_assessment(session, supplier, None, result, NOW,
+                                            REASON_RECOMPUTE)
+    review = AssessmentReview(assessment_id=assessment.id, supplier_id=supplier.id,
+                              decision="query", reason="Check fees",
+                              decided_by_id=officer.id if officer else None, decided_at=NOW)
+    session.add(review)
+    session.flush()
+    query = ReviewQuery(review_id=review.id, supplier_id=supplier.id,
+                        question_id="wf_recruitment_fees", question_text="Fees?",
+                        comment="Please check", status="open")
+    action = CorrectiveAction(supplier_id=supplier.id, assessment_id=assessment.id,
+                              title="Check agencies", owner="A Person",
+                              due_date=date(2027, 1, 31), status="responded",
+                              supplier_response="Done", created_at=NOW)
+    session.add_all([query, action])
+    session.flush()
+    return {"risk_query": query.id, "risk_action": action.id}
