@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import event
 
@@ -72,7 +73,7 @@ def _captured_sql(app, client, path: str) -> list[tuple[str, object]]:
     return statements
 
 
-def _bare(app, statements) -> callable:
+def _bare(app, statements) -> Callable[[], None]:
     """Replay the statements through one raw driver connection, fetching every row."""
     from supplier_dd.extensions import db
 

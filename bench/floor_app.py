@@ -6,6 +6,7 @@ the gap between the two is what the app does per submission (sessions, CSRF, acc
 validation, scoring, audit chain, re-attestation), not the server or the database.
 
     BENCH_FLOOR_DATABASE_URL=... gunicorn -w 4 'bench.floor_app:create_app()'
+    (bench_submit calls create_table(url) first)
 """
 
 from __future__ import annotations
@@ -25,16 +26,25 @@ floor_rows = Table(
 )
 
 
-def create_app() -> Flask:
-    url = os.environ["BENCH_FLOOR_DATABASE_URL"]
+def _engine(url: str):
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         # The same connection settings as the real app (WAL, busy timeout, synchronous).
         from supplier_dd.database import _configure_sqlite_connection
 
         event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
 
+
+def create_table(url: str) -> None:
+    """Called once before gunicorn starts: four workers creating it at once would race."""
+    engine = _engine(url)
     metadata.create_all(engine)
+    engine.dispose()
+
+
+def create_app() -> Flask:
+    engine = _engine(os.environ["BENCH_FLOOR_DATABASE_URL"])
     app = Flask(__name__)
 
     @app.post("/insert")

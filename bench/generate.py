@@ -32,12 +32,16 @@ import json
 import os
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from supplier_dd.domain.risk.residual import Assessment
 
 GENERATOR_VERSION = 3
 TODAY = date(2026, 11, 20)
@@ -98,7 +102,7 @@ class Kind:
     value: Decimal
     answers_json: str  # with NAME/NUMBER placeholders, filled per supplier
     canonical_json: str
-    assessment: object
+    assessment: Assessment
     breakdown_json: str
     red_flags_json: str
 
@@ -492,7 +496,7 @@ def migration_head() -> str:
     return sorted(p.name for p in folder.glob("[0-9]*.py"))[-1]
 
 
-def council(kind: str, scale: Scale) -> tuple[str, callable, float]:
+def council(kind: str, scale: Scale) -> tuple[str, Callable[[], None], float]:
     """(url, remove, seconds spent generating) of a migrated database holding a council.
 
     Inside a harness run it is cached: `remove` then does nothing (the harness removes the

@@ -46,9 +46,7 @@ def _sha256(path: Path) -> str:
 
 
 def _libpq_url(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(
-        hide_password=False
-    )
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _sqlite_path(database_url: str) -> Path:
@@ -76,8 +74,17 @@ def _dump_database(database_url: str, folder: Path) -> tuple[str, Path]:
         destination.close()
         return kind, target
     target = folder / "database.pgdump"
-    _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target),
-          _libpq_url(database_url)], "back up PostgreSQL")
+    _run(
+        [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            "--file",
+            str(target),
+            _libpq_url(database_url),
+        ],
+        "back up PostgreSQL",
+    )
     return kind, target
 
 
@@ -89,11 +96,17 @@ def create_backup(database_url: str, upload_dir: str, out: Path, now: datetime) 
         kind, dump = _dump_database(database_url, Path(scratch))
         uploads = Path(upload_dir)
         members = {dump.name: _sha256(dump)}
-        upload_files = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.exists() else []
+        upload_files = (
+            sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.exists() else []
+        )
         for path in upload_files:
             members["uploads/" + path.relative_to(uploads).as_posix()] = _sha256(path)
-        manifest = {"format_version": FORMAT_VERSION, "created_at": now.isoformat(),
-                    "database_kind": kind, "members": members}
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "created_at": now.isoformat(),
+            "database_kind": kind,
+            "members": members,
+        }
         partial = out.with_name(out.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             data = json.dumps(manifest, indent=2, sort_keys=True).encode()
@@ -151,9 +164,19 @@ def restore_backup(database_url: str, upload_dir: str, archive_path: Path) -> Ba
             source.close()
             destination.close()
         else:
-            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                  "--dbname", _libpq_url(database_url), str(folder / "database.pgdump")],
-                 "restore PostgreSQL")
+            _run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--dbname",
+                    _libpq_url(database_url),
+                    str(folder / "database.pgdump"),
+                ],
+                "restore PostgreSQL",
+            )
 
         uploads = Path(upload_dir)
         restored = folder / "uploads"

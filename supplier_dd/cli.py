@@ -43,9 +43,18 @@ def _now():
 
 # --- users ---------------------------------------------------------------------------------
 
+
 @click.group("users", help="Create and list accounts.")
 def users_group():
     pass
+
+
+def _audit_user_change(action: str, user, **changes) -> None:
+    """Record a change made at the command line; the operator is 'cli'."""
+    from supplier_dd.services import audit
+
+    audit.record(_db().session, action, audit.CLI, _now(), object_type="user", object_id=user.id,
+                 **changes)
 
 
 def _read_password() -> str:
@@ -55,11 +64,16 @@ def _read_password() -> str:
     return line.rstrip("\r\n")
 
 
-@users_group.command("create", help="Create an account; the password is read from a prompt or stdin.")
+@users_group.command(
+    "create", help="Create an account; the password is read from a prompt or stdin."
+)
 @click.argument("email")
-@click.option("--role", type=ROLE_CHOICE, required=True,
-              help=", ".join(r.value for r in Role) + ".")
-@click.option("--supplier", "supplier_ref", help="Supplier id, Companies House number or exact name.")
+@click.option(
+    "--role", type=ROLE_CHOICE, required=True, help=", ".join(r.value for r in Role) + "."
+)
+@click.option(
+    "--supplier", "supplier_ref", help="Supplier id, Companies House number or exact name."
+)
 @click.option("--name", default="", help="The person's full name.")
 @with_appcontext
 def users_create(email: str, role: str, supplier_ref: str | None, name: str):
@@ -70,8 +84,10 @@ def users_create(email: str, role: str, supplier_ref: str | None, name: str):
     db = _db()
     supplier = None
     if supplier_ref:
-        clauses = [Supplier.companies_house_number == supplier_ref.upper(),
-                   Supplier.name == supplier_ref]
+        clauses = [
+            Supplier.companies_house_number == supplier_ref.upper(),
+            Supplier.name == supplier_ref,
+        ]
         if supplier_ref.isdigit():
             clauses.append(Supplier.id == int(supplier_ref))
         matches = db.session.scalars(select(Supplier).where(db.or_(*clauses))).all()
@@ -86,13 +102,12 @@ def users_create(email: str, role: str, supplier_ref: str | None, name: str):
         raise click.UsageError("Only supplier accounts belong to a supplier; drop --supplier.")
     password = _read_password()
     try:
-        from supplier_dd.services import audit
-
         user = create_user(db.session, email, role, password, name=name, supplier=supplier)
-        audit.record(db.session, "user.created", audit.Actor(None, "cli", "system"), _now(),
-                     object_type="user", object_id=user.id,
-                     after={"email": user.email, "role": user.role,
-                            "supplier_id": user.supplier_id})
+        _audit_user_change(
+            "user.created",
+            user,
+            after={"email": user.email, "role": user.role, "supplier_id": user.supplier_id},
+        )
         db.session.commit()
     except (ServiceError, IntegrityError) as error:
         db.session.rollback()
@@ -105,7 +120,6 @@ def users_create(email: str, role: str, supplier_ref: str | None, name: str):
 @click.argument("email")
 @with_appcontext
 def users_unlock(email: str):
-    from supplier_dd.services import audit
     from supplier_dd.services.users import find_by_email, unlock
 
     db = _db()
@@ -113,14 +127,16 @@ def users_unlock(email: str):
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     unlock(user)
-    audit.record(db.session, "user.unlocked", audit.Actor(None, "cli", "system"), _now(),
-                 object_type="user", object_id=user.id)
+    _audit_user_change("user.unlocked", user)
     db.session.commit()
     click.echo(f"Unlocked {user.email}.")
 
 
-@users_group.command("set-role", help="Change a council staff account's role (audited). "
-                     "ROLE is officer, legal, safeguarding or admin.")
+@users_group.command(
+    "set-role",
+    help="Change a council staff account's role (audited). "
+    "ROLE is officer, legal, safeguarding or admin.",
+)
 @click.argument("email")
 @click.argument("role")
 @with_appcontext
@@ -138,8 +154,11 @@ def users_set_role(email: str, role: str):
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    click.echo(f"{user.email} is now {user.role}." if changed
-               else f"{user.email} already has the {user.role} role; nothing changed.")
+    click.echo(
+        f"{user.email} is now {user.role}."
+        if changed
+        else f"{user.email} already has the {user.role} role; nothing changed."
+    )
 
 
 @users_group.command("list", help="List accounts with their roles.")
@@ -154,12 +173,15 @@ def users_list():
 
 # --- demo ----------------------------------------------------------------------------------
 
+
 @click.group("demo", help="The demo council for trying the service.")
 def demo_group():
     pass
 
 
-@demo_group.command("load", help="Load the demo council (safe to run again: nothing is duplicated).")
+@demo_group.command(
+    "load", help="Load the demo council (safe to run again: nothing is duplicated)."
+)
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no accounts yet.")
 @with_appcontext
 def demo_load(if_empty: bool):
@@ -179,8 +201,8 @@ def demo_load(if_empty: bool):
 @demo_group.command("accounts", help="Print the demo sign-in details.")
 @with_appcontext
 def demo_accounts():
-    from supplier_dd.demo.data import STAFF, SUPPLIERS
     from supplier_dd.demo import supplier_contact_email
+    from supplier_dd.demo.data import STAFF, SUPPLIERS
 
     settings = current_app.config["SUPPLIER_DD_SETTINGS"]
     click.echo(f"Sign in at {settings.base_url}/sign-in with password: {settings.demo_password}")
@@ -188,8 +210,10 @@ def demo_accounts():
         click.echo(f"  {role:9} {email}")
     for item in SUPPLIERS[:3]:
         click.echo(f"  supplier  {supplier_contact_email(item.slug)}  ({item.name})")
-    click.echo(f"  ... and one supplier contact per demo supplier ({len(SUPPLIERS)} in all);"
-               " see README.md.")
+    click.echo(
+        f"  ... and one supplier contact per demo supplier ({len(SUPPLIERS)} in all);"
+        " see README.md."
+    )
 
 
 @click.command("serve", help="Serve the web app and, beside it, the scheduler process.")
@@ -209,8 +233,7 @@ def serve(host: str, port: int):
         click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
         # Flask's app.run() refuses to start inside a `flask` CLI command; run_simple is what
         # it would call.
-        run_simple(host, port, current_app._get_current_object(), threaded=True,
-                   use_reloader=False)
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
     finally:
         if scheduler is not None:
             scheduler.terminate()
@@ -222,9 +245,12 @@ def audit_group():
     pass
 
 
-@audit_group.command("verify", help="Walk the audit hash chain, then every submitted declaration "
-                     "(answers, signatory, evidence records and files), and report the first "
-                     "break.")
+@audit_group.command(
+    "verify",
+    help="Walk the audit hash chain, then every submitted declaration "
+    "(answers, signatory, evidence records and files), and report the first "
+    "break.",
+)
 @with_appcontext
 def audit_verify():
     from pathlib import Path
@@ -235,9 +261,7 @@ def audit_verify():
     session = _db().session
     found = audit.verify(session)
     if found is not None:
-        raise click.ClickException(
-            f"Audit log broken at entry {found.sequence}: {found.reason}."
-        )
+        raise click.ClickException(f"Audit log broken at entry {found.sequence}: {found.reason}.")
     click.echo("Audit log verified: every entry is intact and in order.")
     upload_root = Path(current_app.config["SUPPLIER_DD_SETTINGS"].upload_dir)
     first, broken, checked = None, 0, 0
@@ -249,14 +273,19 @@ def audit_verify():
             checked = item
     if first is not None:
         reasons = "; ".join(f"{check.name.lower()}: {check.detail}" for check in first.failed)
-        others = f" ({broken - 1} more declaration{'' if broken == 2 else 's'} also fail)" \
-            if broken > 1 else ""
+        others = (
+            f" ({broken - 1} more declaration{'' if broken == 2 else 's'} also fail)"
+            if broken > 1
+            else ""
+        )
         raise click.ClickException(
             f"Declaration DEC-{first.declaration_id:06d} (id {first.declaration_id}) no longer "
             f"matches what was signed: {reasons}{others}."
         )
-    click.echo(f"Declarations verified: {checked:,} submitted declaration"
-               f"{'' if checked == 1 else 's'} match their answers, signatory and evidence.")
+    click.echo(
+        f"Declarations verified: {checked:,} submitted declaration"
+        f"{'' if checked == 1 else 's'} match their answers, signatory and evidence."
+    )
 
 
 COMMAND_GROUPS = [users_group, demo_group, serve, audit_group]

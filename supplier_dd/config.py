@@ -155,9 +155,7 @@ def _reminder_settings(env: dict) -> dict:
         ) from None
     interrupted = (env.get("SMTP_INTERRUPTED_DELIVERY") or "resend").strip().lower()
     if interrupted not in ("resend", "hold"):
-        raise ConfigError(
-            f"SMTP_INTERRUPTED_DELIVERY must be resend or hold, got {interrupted!r}."
-        )
+        raise ConfigError(f"SMTP_INTERRUPTED_DELIVERY must be resend or hold, got {interrupted!r}.")
     return dict(
         smtp_max_attempts=_int(env, "SMTP_MAX_ATTEMPTS", 8, minimum=1),
         smtp_interrupted_delivery=interrupted,
@@ -206,7 +204,9 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
 
     base_url = env.get("SUPPLIER_DD_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     if not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"SUPPLIER_DD_BASE_URL must start with http:// or https://, got {base_url!r}.")
+        raise ConfigError(
+            f"SUPPLIER_DD_BASE_URL must start with http:// or https://, got {base_url!r}."
+        )
 
     upload_mb = _int(env, "SUPPLIER_DD_UPLOAD_MAX_MB", 10, minimum=1)
     return Settings(
@@ -231,7 +231,9 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         run_scheduler_in_web=_bool(env, "SUPPLIER_DD_SCHEDULER_IN_WEB", False),
         council_name=env.get("SUPPLIER_DD_COUNCIL_NAME") or "Example District Council",
         referral_retention_days=_int(
-            env, "SUPPLIER_DD_REFERRAL_RETENTION_DAYS", DEFAULT_REFERRAL_RETENTION_DAYS,
+            env,
+            "SUPPLIER_DD_REFERRAL_RETENTION_DAYS",
+            DEFAULT_REFERRAL_RETENTION_DAYS,
             minimum=MINIMUM_REFERRAL_RETENTION_DAYS,
         ),
         **_reminder_settings(env),

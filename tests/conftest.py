@@ -1,16 +1,16 @@
 from __future__ import annotations
 
+import pytest
+
+from supplier_dd.extensions import db as _db
+from tests.plugins.apps import make_test_app
+
 pytest_plugins = [
     "tests.plugins.databases",
     "tests.plugins.smtp",
     "tests.plugins.live_server",
     "tests.plugins.browser",
 ]
-
-import pytest
-
-from supplier_dd.extensions import db as _db
-from tests.plugins.apps import make_test_app
 
 
 @pytest.fixture

@@ -31,4 +31,36 @@ from supplier_dd.models.risk import (
 from supplier_dd.models.supplier import Supplier
 from supplier_dd.models.user import User
 
-__all__ = ["CabinetPack", "CabinetPackRun", "AssessmentReview", "CorrectiveAction", "CorrectiveActionEvent", "ReviewQuery", "RiskAssessment", "SupplierRiskSummary", "ActionPlan", "ActionPlanPriority", "ActionRagChange", "CharterEvidence", "PlanAction", "Referral", "TrainingRecord", "AttestationReminder", "AttestationSchedule", "Declaration", "DeclarationRequest", "EvidenceFile", "ImportBatch", "RegistryStatement", "AuditChainHead", "AuditEntry", "Contract", "Invitation", "OutboxMessage", "Supplier", "Tender", "User", "tender_invitations"]
+__all__ = [
+    "CabinetPack",
+    "CabinetPackRun",
+    "AssessmentReview",
+    "CorrectiveAction",
+    "CorrectiveActionEvent",
+    "ReviewQuery",
+    "RiskAssessment",
+    "SupplierRiskSummary",
+    "ActionPlan",
+    "ActionPlanPriority",
+    "ActionRagChange",
+    "CharterEvidence",
+    "PlanAction",
+    "Referral",
+    "TrainingRecord",
+    "AttestationReminder",
+    "AttestationSchedule",
+    "Declaration",
+    "DeclarationRequest",
+    "EvidenceFile",
+    "ImportBatch",
+    "RegistryStatement",
+    "AuditChainHead",
+    "AuditEntry",
+    "Contract",
+    "Invitation",
+    "OutboxMessage",
+    "Supplier",
+    "Tender",
+    "User",
+    "tender_invitations",
+]

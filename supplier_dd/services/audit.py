@@ -49,8 +49,19 @@ def actor_or(actor: Actor | None, user=None, ip_address: str | None = None) -> A
     return SYSTEM
 
 
-_HASHED_FIELDS = ("occurred_at", "actor_id", "actor_email", "actor_role", "action",
-                  "object_type", "object_id", "ip_address", "before", "after", "details")
+_HASHED_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "actor_email",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "before",
+    "after",
+    "details",
+)
 
 
 def _content(entry) -> dict:
@@ -99,8 +110,11 @@ def record(
 def _lock_head(session: Session) -> AuditChainHead:
     # A write first: on PostgreSQL it row-locks the head until commit; on SQLite it takes the
     # database write lock. Either way no two writers can read the same previous hash.
-    lock = (update(AuditChainHead).where(AuditChainHead.id == 1)
-            .values(last_sequence=AuditChainHead.last_sequence))
+    lock = (
+        update(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .values(last_sequence=AuditChainHead.last_sequence)
+    )
     if not session.execute(lock).rowcount:
         # The very first entry. Two first writers at once must not both insert the head (a
         # unique-key 500 on PostgreSQL, found by tests/reliability): the loser of the insert
@@ -110,7 +124,8 @@ def _lock_head(session: Session) -> AuditChainHead:
         else:
             from sqlalchemy.dialects.sqlite import insert
         session.execute(
-            insert(AuditChainHead).values(id=1, last_sequence=0, last_hash=GENESIS_HASH)
+            insert(AuditChainHead)
+            .values(id=1, last_sequence=0, last_hash=GENESIS_HASH)
             .on_conflict_do_nothing(index_elements=["id"])
         )
         session.execute(lock)
@@ -120,13 +135,17 @@ def _lock_head(session: Session) -> AuditChainHead:
 
 def chained_entries(session: Session, batch: int = 2000) -> Iterator[ChainedEntry]:
     # Plain rows, not ORM objects, so walking a long log keeps memory flat.
-    columns = [getattr(AuditEntry, name) for name in
-               ("sequence", "previous_hash", "entry_hash", *_HASHED_FIELDS)]
+    columns = [
+        getattr(AuditEntry, name)
+        for name in ("sequence", "previous_hash", "entry_hash", *_HASHED_FIELDS)
+    ]
     last = 0
     while True:
         rows = session.execute(
-            select(*columns).where(AuditEntry.sequence > last)
-            .order_by(AuditEntry.sequence).limit(batch)
+            select(*columns)
+            .where(AuditEntry.sequence > last)
+            .order_by(AuditEntry.sequence)
+            .limit(batch)
         ).all()
         if not rows:
             return
@@ -143,7 +162,9 @@ def verify(session: Session) -> ChainBreak | None:
     last = session.scalar(select(AuditEntry).order_by(AuditEntry.sequence.desc()).limit(1))
     if head is not None and (last is None or last.entry_hash != head.last_hash):
         sequence = last.sequence if last else 0
-        return ChainBreak(sequence, "the newest entries were deleted (the chain head does not match)")
+        return ChainBreak(
+            sequence, "the newest entries were deleted (the chain head does not match)"
+        )
     return None
 
 
@@ -172,8 +193,7 @@ def search(session: Session, wanted: AuditFilter, page: int, per_page: int):
     statement = wanted.apply(select(AuditEntry))
     total = session.scalar(wanted.apply(select(func.count(AuditEntry.id))))
     rows = session.scalars(
-        statement.order_by(AuditEntry.sequence.desc()).limit(per_page)
-        .offset((page - 1) * per_page)
+        statement.order_by(AuditEntry.sequence.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return rows, total
 
@@ -186,8 +206,10 @@ def export_rows(session: Session, wanted: AuditFilter, batch: int = 5000) -> Ite
     last = 0
     while True:
         rows = session.scalars(
-            wanted.apply(select(AuditEntry)).where(AuditEntry.sequence > last)
-            .order_by(AuditEntry.sequence).limit(batch)
+            wanted.apply(select(AuditEntry))
+            .where(AuditEntry.sequence > last)
+            .order_by(AuditEntry.sequence)
+            .limit(batch)
         ).all()
         if not rows:
             return

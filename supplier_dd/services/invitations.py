@@ -52,7 +52,9 @@ def create_invitation(
 
 
 def find_open_invitation(session: Session, token: str, now: datetime) -> Invitation:
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _hash_token(token)))
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == _hash_token(token))
+    )
     if invitation is None:
         raise InvitationError(
             "This invitation link is not valid. Check you copied the whole link from the email, "

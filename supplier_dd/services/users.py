@@ -98,7 +98,9 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
         was_locked = lockout.is_locked(state, now)
         state = lockout.after_failure(state, now)
         user.failed_sign_ins, user.locked_until = state.failed_sign_ins, state.locked_until
-        return SignInOutcome(None, user, locked_now=lockout.is_locked(state, now) and not was_locked)
+        return SignInOutcome(
+            None, user, locked_now=lockout.is_locked(state, now) and not was_locked
+        )
     state = lockout.after_success()
     user.failed_sign_ins, user.locked_until = state.failed_sign_ins, state.locked_until
     user.last_sign_in_at = now
@@ -121,13 +123,17 @@ STAFF_ROLES = tuple(r.value for r in Role if r != Role.SUPPLIER)
 
 
 def _active_admins(session: Session) -> int:
-    return session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True))
+        )
+        or 0
+    )
 
 
-def set_role(session: Session, user: User, role: str, *, by: User | None, actor, now: datetime
-             ) -> bool:
+def set_role(
+    session: Session, user: User, role: str, *, by: User | None, actor, now: datetime
+) -> bool:
     """Change a council staff account's role, audited with before and after. Supplier contacts
     keep the supplier role; no one removes their own admin role; one admin always remains.
     Returns whether anything changed."""
@@ -138,30 +144,44 @@ def set_role(session: Session, user: User, role: str, *, by: User | None, actor,
     except ValueError as error:
         raise ServiceError(str(error)) from None
     if user.role == Role.SUPPLIER.value:
-        raise ServiceError("Supplier contacts always have the supplier role; their "
-                           "organisation decides who its contacts are")
+        raise ServiceError(
+            "Supplier contacts always have the supplier role; their "
+            "organisation decides who its contacts are"
+        )
     if new_role == Role.SUPPLIER:
-        raise ServiceError("A council staff account cannot become a supplier contact; "
-                           "suppliers invite their own contacts")
+        raise ServiceError(
+            "A council staff account cannot become a supplier contact; "
+            "suppliers invite their own contacts"
+        )
     if new_role.value == user.role:
         return False
     if user.role == Role.ADMIN.value:
         if by is not None and by.id == user.id:
             raise ServiceError("You cannot remove your own admin role; ask another admin")
         if user.active and _active_admins(session) <= 1:
-            raise ServiceError("This is the only active admin account; make someone else an "
-                               "admin first")
+            raise ServiceError(
+                "This is the only active admin account; make someone else an admin first"
+            )
     before = user.role
     user.role = new_role.value
     session.flush()
-    audit.record(session, "user.role_changed", actor, now, object_type="user", object_id=user.id,
-                 before={"role": before}, after={"role": user.role},
-                 details={"email": user.email})
+    audit.record(
+        session,
+        "user.role_changed",
+        actor,
+        now,
+        object_type="user",
+        object_id=user.id,
+        before={"role": before},
+        after={"role": user.role},
+        details={"email": user.email},
+    )
     return True
 
 
-def set_active(session: Session, user: User, active: bool, *, by: User | None, actor,
-               now: datetime) -> bool:
+def set_active(
+    session: Session, user: User, active: bool, *, by: User | None, actor, now: datetime
+) -> bool:
     """Deactivate (no sign-in, existing sessions end) or reactivate an account, audited."""
     from supplier_dd.services import audit
 
@@ -171,11 +191,20 @@ def set_active(session: Session, user: User, active: bool, *, by: User | None, a
         if by is not None and by.id == user.id:
             raise ServiceError("You cannot deactivate your own account")
         if user.role == Role.ADMIN.value and _active_admins(session) <= 1:
-            raise ServiceError("This is the only active admin account; make someone else an "
-                               "admin first")
+            raise ServiceError(
+                "This is the only active admin account; make someone else an admin first"
+            )
     user.active = active
     session.flush()
-    audit.record(session, "user.reactivated" if active else "user.deactivated", actor, now,
-                 object_type="user", object_id=user.id, before={"active": not active},
-                 after={"active": active}, details={"email": user.email})
+    audit.record(
+        session,
+        "user.reactivated" if active else "user.deactivated",
+        actor,
+        now,
+        object_type="user",
+        object_id=user.id,
+        before={"active": not active},
+        after={"active": active},
+        details={"email": user.email},
+    )
     return True

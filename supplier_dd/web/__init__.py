@@ -2,11 +2,21 @@
 
 
 def blueprints():
-    from supplier_dd.web import admin, auth, officer, pages, programme, reminders, supplier
-    from supplier_dd.web import declaration_requests, declarations
-    from supplier_dd.web import risk, supplier_risk
-    from supplier_dd.web import imports
-    from supplier_dd.web import reports
+    from supplier_dd.web import (
+        admin,
+        auth,
+        declaration_requests,
+        declarations,
+        imports,
+        officer,
+        pages,
+        programme,
+        reminders,
+        reports,
+        risk,
+        supplier,
+        supplier_risk,
+    )
 
     return [pages.bp, auth.bp, officer.bp, supplier.bp, admin.bp, programme.bp, reminders.bp,
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,

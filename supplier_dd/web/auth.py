@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -85,20 +94,39 @@ def sign_in():
         outcome = authenticate(db.session, form.email.data, form.password.data, now)
         user = outcome.user
         if user is not None:
-            audit.record(db.session, "auth.sign_in", request_actor(user), now,
-                         object_type="user", object_id=user.id)
+            audit.record(
+                db.session,
+                "auth.sign_in",
+                request_actor(user),
+                now,
+                object_type="user",
+                object_id=user.id,
+            )
             db.session.commit()
             _start_session(user)
-            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
+            return redirect(
+                safe_next(request.args.get("next")) or url_for(home_endpoint(user.role))
+            )
         account = outcome.account
-        audit.record(db.session, "auth.sign_in_failed", request_actor(), now,
-                     object_type="user" if account else None,
-                     object_id=account.id if account else None,
-                     details={"email": (form.email.data or "")[:254]})
+        audit.record(
+            db.session,
+            "auth.sign_in_failed",
+            request_actor(),
+            now,
+            object_type="user" if account else None,
+            object_id=account.id if account else None,
+            details={"email": (form.email.data or "")[:254]},
+        )
         if outcome.locked_now:
-            audit.record(db.session, "auth.account_locked", request_actor(), now,
-                         object_type="user", object_id=account.id,
-                         after={"locked_until": account.locked_until})
+            audit.record(
+                db.session,
+                "auth.account_locked",
+                request_actor(),
+                now,
+                object_type="user",
+                object_id=account.id,
+                after={"locked_until": account.locked_until},
+            )
         db.session.commit()
         error = "Enter a correct email address and password"
         form.password.errors = [error]
@@ -109,8 +137,14 @@ def sign_in():
 @public
 def sign_out():
     if current_user.is_authenticated:
-        audit.record(db.session, "auth.sign_out", request_actor(), utcnow(),
-                     object_type="user", object_id=current_user.id)
+        audit.record(
+            db.session,
+            "auth.sign_out",
+            request_actor(),
+            utcnow(),
+            object_type="user",
+            object_id=current_user.id,
+        )
         db.session.commit()
     logout_user()
     session.clear()
@@ -133,10 +167,20 @@ def accept(token: str):
         try:
             now = utcnow()
             user = accept_invitation(db.session, token, form.password.data, now)
-            audit.record(db.session, "invitation.accepted", request_actor(user), now,
-                         object_type="invitation", object_id=invitation.id,
-                         after={"user_id": user.id, "email": user.email, "role": user.role,
-                                "supplier_id": user.supplier_id})
+            audit.record(
+                db.session,
+                "invitation.accepted",
+                request_actor(user),
+                now,
+                object_type="invitation",
+                object_id=invitation.id,
+                after={
+                    "user_id": user.id,
+                    "email": user.email,
+                    "role": user.role,
+                    "supplier_id": user.supplier_id,
+                },
+            )
             db.session.commit()
         except IntegrityError:
             db.session.rollback()

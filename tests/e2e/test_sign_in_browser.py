@@ -46,7 +46,9 @@ def test_wrong_password_shows_the_error_summary_and_it_passes_axe(live_server, p
 
 def test_pages_load_their_assets_without_csp_violations(live_server, page):
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.goto(f"{live_server.url}/sign-in")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")

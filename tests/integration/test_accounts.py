@@ -52,8 +52,11 @@ def test_next_parameter_never_redirects_off_site(client, session):
         page = client.get(f"/sign-in?next={target}")
         response = client.post(
             f"/sign-in?next={target}",
-            data={"csrf_token": csrf_token_in(page.get_data(as_text=True)),
-                  "email": "officer@example.org", "password": PASSWORD},
+            data={
+                "csrf_token": csrf_token_in(page.get_data(as_text=True)),
+                "email": "officer@example.org",
+                "password": PASSWORD,
+            },
         )
         assert response.status_code == 302
         assert response.headers["Location"] == "/officer/suppliers"
@@ -92,7 +95,9 @@ def test_invited_contact_sets_a_password_once(client, session, smtp_server):
     stored = session.query(Invitation).one()
     assert path.rsplit("/", 1)[1] not in stored.token_hash  # only the hash is kept
 
-    response = client.submit(path, {"password": "a-long-enough-pass", "confirm": "a-long-enough-pass"})
+    response = client.submit(
+        path, {"password": "a-long-enough-pass", "confirm": "a-long-enough-pass"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/supplier/"
     user = session.query(User).filter_by(email="new.contact@supplier.example").one()

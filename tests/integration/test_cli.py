@@ -20,7 +20,11 @@ def run_cli(*args, env=None, input_text=None):
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environment.update(env or {})
     return subprocess.run(
-        [SCRIPT, *args], capture_output=True, text=True, env=environment, input=input_text,
+        [SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        input=input_text,
         timeout=120,
     )
 
@@ -29,7 +33,9 @@ def test_help_lists_every_command_with_one_line_help():
     result = run_cli("--help")
     assert result.returncode == 0, result.stderr
     for command in ("db", "demo", "users", "run", "serve"):
-        line = next((ln for ln in result.stdout.splitlines() if ln.strip().startswith(command + " ")), None)
+        line = next(
+            (ln for ln in result.stdout.splitlines() if ln.strip().startswith(command + " ")), None
+        )
         assert line, f"{command} missing from --help"
         assert len(line.split(None, 1)) == 2, f"{command} has no help text"
 
@@ -53,7 +59,10 @@ def test_users_create_for_a_supplier_contact(runner, session):
         input="a-very-long-password\n",
     )
     assert result.exit_code == 0, result.output
-    assert session.scalar(select(User).where(User.email == "jo@acme.example")).supplier_id == supplier.id
+    assert (
+        session.scalar(select(User).where(User.email == "jo@acme.example")).supplier_id
+        == supplier.id
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,14 +74,18 @@ def test_users_create_for_a_supplier_contact(runner, session):
     ],
 )
 def test_users_create_explains_bad_input(runner, args, message):
-    result = runner.invoke(args=["users", "create", "x@example.org", *args], input="a-very-long-password\n")
+    result = runner.invoke(
+        args=["users", "create", "x@example.org", *args], input="a-very-long-password\n"
+    )
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
 
 
 def test_users_create_refuses_a_short_password(runner):
-    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "legal"], input="short\n")
+    result = runner.invoke(
+        args=["users", "create", "x@example.org", "--role", "legal"], input="short\n"
+    )
     assert result.exit_code != 0
     assert "12 characters or more" in result.output
 

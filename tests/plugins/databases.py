@@ -28,8 +28,12 @@ def _postgres_reachable() -> tuple[bool, str]:
     url = make_url(_admin_url())
     try:
         with psycopg.connect(
-            host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-            password=url.password, dbname=url.database or "postgres", connect_timeout=3,
+            host=url.host or "127.0.0.1",
+            port=url.port or 5432,
+            user=url.username or "postgres",
+            password=url.password,
+            dbname=url.database or "postgres",
+            connect_timeout=3,
         ):
             return True, ""
     except psycopg.Error as error:
@@ -62,7 +66,9 @@ def pytest_terminal_summary(terminalreporter):
     if _state.get("postgres_used"):
         terminalreporter.write_line("Database tiers exercised: SQLite and PostgreSQL.", green=True)
     elif _state.get("postgres"):
-        terminalreporter.write_line("Database tiers exercised: SQLite (no selected test used PostgreSQL).")
+        terminalreporter.write_line(
+            "Database tiers exercised: SQLite (no selected test used PostgreSQL)."
+        )
     else:
         terminalreporter.write_line(
             "PostgreSQL was NOT tested: no server on 127.0.0.1:5432 and no TEST_DATABASE_URL "
@@ -76,8 +82,9 @@ def pytest_generate_tests(metafunc):
         # @pytest.mark.sqlite_only: for checks that cannot depend on the database (such as
         # accessibility of rendered pages), one backend is enough.
         only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("db_backend", ["sqlite"] if only_sqlite else backends(),
-                             scope="session")
+        metafunc.parametrize(
+            "db_backend", ["sqlite"] if only_sqlite else backends(), scope="session"
+        )
 
 
 def upgrade_to_head(database_url: str, tmp_dir: Path) -> None:
@@ -134,12 +141,16 @@ def migrated_template(db_backend, tmp_path_factory):
 def _truncate_all(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
-        tables = connection.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version'"
+        tables = (
+            connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if tables:
             names = ", ".join(f'"{t}"' for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -1,4 +1,5 @@
 import re
+
 import pytest
 
 from supplier_dd.config import ConfigError, load_settings

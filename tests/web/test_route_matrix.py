@@ -24,8 +24,14 @@ ROLES = ["anonymous", "supplier", "officer", "legal", "admin", "safeguarding"]
 
 def expect(anonymous, supplier, officer, legal, admin, *, safeguarding=None):
     """Safeguarding answers as legal unless given: both are staff outside procurement."""
-    answers = (anonymous, supplier, officer, legal, admin,
-               legal if safeguarding is None else safeguarding)
+    answers = (
+        anonymous,
+        supplier,
+        officer,
+        legal,
+        admin,
+        legal if safeguarding is None else safeguarding,
+    )
     return dict(zip(ROLES, answers, strict=True))
 
 
@@ -71,50 +77,86 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "risk.export_xlsx": ("GET", "/officer/risk/export.xlsx", STAFF),
     "risk.overview": ("GET", "/officer/risk/overview", STAFF),
     "risk.review": ("GET", "/officer/risk/suppliers/{other_supplier}/review", PROCUREMENT),
-    "risk.new_action": ("GET", "/officer/risk/suppliers/{other_supplier}/actions/new",
-                        PROCUREMENT),
+    "risk.new_action": ("GET", "/officer/risk/suppliers/{other_supplier}/actions/new", PROCUREMENT),
     "risk.action": ("GET", "/officer/risk/actions/{risk_action}", STAFF),
     # Posting only the CSRF token: the form is re-shown with its errors (200).
     "risk.decide_action": ("POST", "/officer/risk/actions/{risk_action}/decision", PROCUREMENT),
-    "risk.close_query": ("POST", "/officer/risk/queries/{risk_query}/close",
-                         expect(302, 403, 302, 403, 302)),
+    "risk.close_query": (
+        "POST",
+        "/officer/risk/queries/{risk_query}/close",
+        expect(302, 403, 302, 403, 302),
+    ),
     "supplier_risk.requests": ("GET", "/supplier/council-requests", SUPPLIER_ONLY),
     # Another supplier's query and action: not found for a supplier, refused for staff.
-    "supplier_risk.query": ("GET", "/supplier/queries/{risk_query}",
-                            expect(302, 404, 403, 403, 403)),
-    "supplier_risk.action": ("GET", "/supplier/actions/{risk_action}",
-                             expect(302, 404, 403, 403, 403)),
+    "supplier_risk.query": (
+        "GET",
+        "/supplier/queries/{risk_query}",
+        expect(302, 404, 403, 403, 403),
+    ),
+    "supplier_risk.action": (
+        "GET",
+        "/supplier/actions/{risk_action}",
+        expect(302, 404, 403, 403, 403),
+    ),
     "auth.accept": ("GET", "/invitation/not-a-real-token", expect(404, 404, 404, 404, 404)),
     # Supplier declarations (issue 3). Ids are another supplier's: a supplier gets 404.
     "declarations.start": ("POST", "/supplier/requests/{other_request}/start", OTHER_SUPPLIERS),
-    "declarations.overview": ("GET", "/supplier/declarations/{other_declaration}",
-                              OTHER_SUPPLIERS),
-    "declarations.page": ("GET", "/supplier/declarations/{other_declaration}/sections/"
-                          "organisation/identity", OTHER_SUPPLIERS),
-    "declarations.check": ("GET", "/supplier/declarations/{other_declaration}/check",
-                           OTHER_SUPPLIERS),
-    "declarations.declare": ("GET", "/supplier/declarations/{other_declaration}/declare",
-                             OTHER_SUPPLIERS),
-    "declarations.confirmation": ("GET", "/supplier/declarations/{other_declaration}/"
-                                  "confirmation", OTHER_SUPPLIERS),
-    "declarations.revise": ("POST", "/supplier/declarations/{other_declaration}/revise",
-                            OTHER_SUPPLIERS),
-    "declarations.pdf": ("GET", "/supplier/declarations/{other_declaration}/pdf",
-                         OTHER_SUPPLIERS),
-    "declarations.evidence": ("GET", "/supplier/declarations/{other_declaration}/evidence/"
-                              "{other_evidence}", OTHER_SUPPLIERS),
+    "declarations.overview": ("GET", "/supplier/declarations/{other_declaration}", OTHER_SUPPLIERS),
+    "declarations.page": (
+        "GET",
+        "/supplier/declarations/{other_declaration}/sections/organisation/identity",
+        OTHER_SUPPLIERS,
+    ),
+    "declarations.check": (
+        "GET",
+        "/supplier/declarations/{other_declaration}/check",
+        OTHER_SUPPLIERS,
+    ),
+    "declarations.declare": (
+        "GET",
+        "/supplier/declarations/{other_declaration}/declare",
+        OTHER_SUPPLIERS,
+    ),
+    "declarations.confirmation": (
+        "GET",
+        "/supplier/declarations/{other_declaration}/confirmation",
+        OTHER_SUPPLIERS,
+    ),
+    "declarations.revise": (
+        "POST",
+        "/supplier/declarations/{other_declaration}/revise",
+        OTHER_SUPPLIERS,
+    ),
+    "declarations.pdf": ("GET", "/supplier/declarations/{other_declaration}/pdf", OTHER_SUPPLIERS),
+    "declarations.evidence": (
+        "GET",
+        "/supplier/declarations/{other_declaration}/evidence/{other_evidence}",
+        OTHER_SUPPLIERS,
+    ),
     "officer_declarations.index": ("GET", "/officer/declarations", STAFF),
     "officer_declarations.view": ("GET", "/officer/declarations/{other_declaration}", STAFF),
     "officer_declarations.pdf": ("GET", "/officer/declarations/{other_declaration}/pdf", STAFF),
     # Tamper evidence (issue 10): officers and legal check a declaration against what was signed.
-    "officer_declarations.verify": ("GET", "/officer/declarations/{other_declaration}/verify",
-                                    STAFF),
-    "officer_declarations.evidence": ("GET", "/officer/declarations/{other_declaration}/"
-                                      "evidence/{other_evidence}", STAFF),
-    "officer_declarations.request_for_tender": ("GET", "/officer/tenders/{tender}/"
-                                                "request-declarations", PROCUREMENT),
-    "officer_declarations.request_for_supplier": ("GET", "/officer/suppliers/{other_supplier}/"
-                                                  "request-declaration", PROCUREMENT),
+    "officer_declarations.verify": (
+        "GET",
+        "/officer/declarations/{other_declaration}/verify",
+        STAFF,
+    ),
+    "officer_declarations.evidence": (
+        "GET",
+        "/officer/declarations/{other_declaration}/evidence/{other_evidence}",
+        STAFF,
+    ),
+    "officer_declarations.request_for_tender": (
+        "GET",
+        "/officer/tenders/{tender}/request-declarations",
+        PROCUREMENT,
+    ),
+    "officer_declarations.request_for_supplier": (
+        "GET",
+        "/officer/suppliers/{other_supplier}/request-declaration",
+        PROCUREMENT,
+    ),
     "officer.suppliers": ("GET", "/officer/suppliers", STAFF),
     "officer.new_supplier": ("GET", "/officer/suppliers/new", PROCUREMENT),
     "officer.supplier": ("GET", "/officer/suppliers/{other_supplier}", STAFF),
@@ -127,42 +169,69 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "admin.users": ("GET", "/admin/users", ADMIN_ONLY),
     "admin.audit_log": ("GET", "/admin/audit", ADMIN_ONLY),
     # Unlocking your own (unlocked) account is harmless; the point is who may reach it at all.
-    "admin.unlock_user": ("POST", "/admin/users/{supplier_user}/unlock", expect(302, 403, 403, 403, 302)),
+    "admin.unlock_user": (
+        "POST",
+        "/admin/users/{supplier_user}/unlock",
+        expect(302, 403, 403, 403, 302),
+    ),
     "admin.audit_export": ("GET", "/admin/audit/export.csv", ADMIN_ONLY),
     # Role changes and deactivation (issue 10). Posting only the CSRF token names no change:
     # admins get 400 and nothing changes; everyone else is refused before the lookup.
     "admin.user": ("GET", "/admin/users/{supplier_user}", ADMIN_ONLY),
-    "admin.set_user_active": ("POST", "/admin/users/{supplier_user}/active",
-                              expect(302, 403, 403, 403, 400)),
+    "admin.set_user_active": (
+        "POST",
+        "/admin/users/{supplier_user}/active",
+        expect(302, 403, 403, 403, 400),
+    ),
     "reminders.history": ("GET", "/officer/suppliers/{other_supplier}/reminders", STAFF),
     "reminders.contract_event": (
-        "GET", "/officer/suppliers/{other_supplier}/contract-event", PROCUREMENT
+        "GET",
+        "/officer/suppliers/{other_supplier}/contract-event",
+        PROCUREMENT,
     ),
     "reminders.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
     # No such message: admins get 404; everyone else is refused before the lookup.
     "reminders.retry_message": (
-        "POST", "/admin/outbox/999999/retry", expect(302, 403, 403, 403, 404)
+        "POST",
+        "/admin/outbox/999999/retry",
+        expect(302, 403, 403, 403, 404),
     ),
     # The annual Cabinet evidence pack (issue 8): legal and admin generate; officers, legal and
     # admin read. No such run or pack: readers get 404; everyone else is refused before lookup.
-    "reports.cabinet_packs": ("GET", "/reports/cabinet",
-                              expect(302, 403, 200, 200, 200, safeguarding=403)),
-    "reports.new_cabinet_pack": ("GET", "/reports/cabinet/new",
-                                 expect(302, 403, 403, 200, 200, safeguarding=403)),
-    "reports.cabinet_run": ("GET", "/reports/cabinet/runs/999999",
-                            expect(302, 403, 404, 404, 404, safeguarding=403)),
-    "reports.download_cabinet_pack": ("GET", "/reports/cabinet/packs/999999",
-                                      expect(302, 403, 404, 404, 404, safeguarding=403)),
+    "reports.cabinet_packs": (
+        "GET",
+        "/reports/cabinet",
+        expect(302, 403, 200, 200, 200, safeguarding=403),
+    ),
+    "reports.new_cabinet_pack": (
+        "GET",
+        "/reports/cabinet/new",
+        expect(302, 403, 403, 200, 200, safeguarding=403),
+    ),
+    "reports.cabinet_run": (
+        "GET",
+        "/reports/cabinet/runs/999999",
+        expect(302, 403, 404, 404, 404, safeguarding=403),
+    ),
+    "reports.download_cabinet_pack": (
+        "GET",
+        "/reports/cabinet/packs/999999",
+        expect(302, 403, 404, 404, 404, safeguarding=403),
+    ),
     "imports.index": ("GET", "/imports", PROCUREMENT),
     "imports.upload_contracts": ("GET", "/imports/contracts", PROCUREMENT),
     "imports.upload_registry": ("GET", "/imports/registry", ADMIN_ONLY),
     # No such upload: importers get 404; everyone else is refused before the lookup.
     "imports.show": ("GET", "/imports/not-a-real-token", expect(302, 403, 404, 403, 404)),
     "imports.confirm": (
-        "POST", "/imports/not-a-real-token/confirm", expect(302, 403, 404, 403, 404)
+        "POST",
+        "/imports/not-a-real-token/confirm",
+        expect(302, 403, 404, 403, 404),
     ),
     "imports.discard": (
-        "POST", "/imports/not-a-real-token/discard", expect(302, 403, 404, 403, 404)
+        "POST",
+        "/imports/not-a-real-token/discard",
+        expect(302, 403, 404, 403, 404),
     ),
 }
 
@@ -175,8 +244,14 @@ def world(session):
     for role in ("officer", "legal", "admin", "safeguarding"):
         make_user(session, role, email=f"{role}@example.org")
     supplier_user = make_user(session, "supplier", email="supplier@example.org", supplier=own)
-    contract = Contract(reference="C-OTHER-1", title="Other's contract", value=Decimal("1000"),
-                        start_date=date(2025, 1, 1), end_date=date(2026, 1, 1), supplier=other)
+    contract = Contract(
+        reference="C-OTHER-1",
+        title="Other's contract",
+        value=Decimal("1000"),
+        start_date=date(2025, 1, 1),
+        end_date=date(2026, 1, 1),
+        supplier=other,
+    )
     tender = Tender(reference="T-1", title="A tender", invited_suppliers=[other])
     session.add_all([contract, tender])
     session.commit()
@@ -186,9 +261,16 @@ def world(session):
     session.commit()
     declaration_ids = add_declaration_records(session, other)
     session.commit()
-    return {"other_supplier": other.id, "own_supplier": own.id, "contract": contract.id,
-            "supplier_user": supplier_user.id,
-            "tender": tender.id, **risk_ids, **programme_ids, **declaration_ids}
+    return {
+        "other_supplier": other.id,
+        "own_supplier": own.id,
+        "contract": contract.id,
+        "supplier_user": supplier_user.id,
+        "tender": tender.id,
+        **risk_ids,
+        **programme_ids,
+        **declaration_ids,
+    }
 
 
 def test_every_route_has_an_entry(app):
