@@ -38,8 +38,12 @@ def test_wrong_password_shows_the_error_summary_and_it_passes_axe(live_server, p
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     assert "Enter a correct email address and password" in summary.inner_text()
-    # GOV.UK Frontend moves focus to the summary so screen reader users hear the problem.
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    # GOV.UK Frontend moves focus to the summary (once its script has run) so screen reader
+    # users hear the problem first.
+    page.wait_for_function(
+        "document.activeElement && "
+        "document.activeElement.classList.contains('govuk-error-summary')"
+    )
     violations = axe_violations(page)
     assert not violations, describe(violations)
 
