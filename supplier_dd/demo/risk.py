@@ -55,7 +55,8 @@ def load_risk(ctx) -> None:
     for supplier in session.scalars(select(Supplier).order_by(Supplier.id)):
         declaration = latest_submitted_declaration(session, supplier.id)
         result = score_supplier(session, supplier, model, declaration)
-        _row, changed = store_assessment(session, supplier, declaration, result, now,
+        declaration_id = declaration.id if declaration is not None else None
+        _row, changed = store_assessment(session, supplier, declaration_id, result, now,
                                          REASON_RECOMPUTE)
         if changed:
             ctx.result.count("risk assessments")

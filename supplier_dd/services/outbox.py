@@ -13,6 +13,8 @@ marks it `unconfirmed` for an admin to decide (at most once). See docs/operation
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -49,30 +51,50 @@ def enqueue(
     html: str,
     now: datetime,
 ) -> bool:
-    """Add a message unless one with the same key exists. Returns True when a row was added.
+    """Add a message unless one with the same key exists. Returns True when a row was added."""
+    message = NewMessage(dedupe_key, kind, recipient, subject, text, html)
+    return bool(enqueue_many(session, [message], now))
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    dedupe_key: str
+    kind: str
+    recipient: str
+    subject: str
+    text: str
+    html: str
+
+
+def enqueue_many(session: Session, messages: Iterable[NewMessage], now: datetime) -> set[str]:
+    """Add the messages whose keys are new, in one statement; returns the keys added.
 
     ON CONFLICT DO NOTHING: a concurrent transaction inserting the same key makes this one wait
-    for it and then add nothing, so two sweeps cannot both queue a message.
+    for it and then add nothing, so two sweeps cannot both queue a message. Rows go in key order
+    so that two such transactions wait on each other in the same order and never deadlock.
     """
-    values = dict(
-        dedupe_key=dedupe_key,
-        kind=kind,
-        recipient=recipient,
-        subject=subject[:300],
-        body_text=text,
-        body_html=html,
-        status=PENDING,
-        attempts=0,
-        interrupted_deliveries=0,
-        next_attempt_at=now,
-        created_at=now,
+    rows = [
+        dict(dedupe_key=m.dedupe_key, kind=m.kind, recipient=m.recipient,
+             subject=m.subject[:300], body_text=m.text, body_html=m.html, status=PENDING,
+             attempts=0, interrupted_deliveries=0, next_attempt_at=now, created_at=now)
+        for m in sorted({m.dedupe_key: m for m in messages}.values(),
+                        key=lambda m: m.dedupe_key)
+    ]
+    return set(insert_ignoring_duplicates(session, OutboxMessage, rows, "dedupe_key"))
+
+
+def insert_ignoring_duplicates(session: Session, model, rows: list[dict], key: str) -> list:
+    """INSERT ... ON CONFLICT (key) DO NOTHING for many rows at once (SQLAlchemy's
+    "insertmanyvalues"); returns the keys of the rows actually inserted."""
+    if not rows:
+        return []
+    table = model.__table__
+    statement = (
+        _insert_for(session)(table)
+        .on_conflict_do_nothing(index_elements=[key])
+        .returning(table.c[key])
     )
-    result = session.execute(
-        _insert_for(session)(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
-    return bool(result.rowcount)
+    return list(session.execute(statement, rows).scalars())
 
 
 def _insert_for(session: Session):

@@ -18,8 +18,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from supplier_dd.bank_holidays import england_and_wales
@@ -264,12 +262,28 @@ class SweepResult:
         self.problems.extend(other.problems)
 
 
-def _insert_ignoring_duplicates(session: Session, model, values: dict, key: str) -> bool:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
-    )
-    return bool(result.rowcount)
+@dataclass
+class _SweepWrites:
+    """What a batch decides, written in two statements at the end of the batch rather than two
+    per message (the per-row statements were four fifths of the sweep's time)."""
+
+    reminders: list[dict] = field(default_factory=list)
+    messages: list[outbox.NewMessage] = field(default_factory=list)
+
+    def reminder(self, row: dict) -> None:
+        self.reminders.append(dict(REMINDER_COLUMNS_UNSET, **row))
+
+    def write(self, session: Session, now: datetime) -> int:
+        """Queue the messages and record the reminders; returns how many messages were new."""
+        queued = outbox.enqueue_many(session, self.messages, now)
+        self.reminders.sort(key=lambda row: row["dedupe_key"])  # same lock order in every sweep
+        outbox.insert_ignoring_duplicates(session, AttestationReminder, self.reminders,
+                                          "dedupe_key")
+        return len(queued)
+
+
+# Every reminder row names every column, as a multi-row INSERT needs.
+REMINDER_COLUMNS_UNSET = {"recipient_user_id": None, "recipient_email": None, "detail": None}
 
 
 def _cycle_ref(schedule: AttestationSchedule) -> str:
@@ -323,6 +337,7 @@ def sweep_batch(
         contacts.setdefault(user.supplier_id, []).append(user)
     officers = _active_officers(session)
 
+    writes = _SweepWrites()
     for schedule in schedules:
         result.cycles += 1
         for message in messages_due(_cycle_ref(schedule), schedule.due_on, today,
@@ -331,9 +346,10 @@ def sweep_batch(
                 recipients = contacts.get(schedule.supplier_id, [])
             else:
                 recipients = _escalation_recipients(schedule, officers)
-            _queue_for(session, schedule, message, recipients, names[schedule.supplier_id],
+            _queue_for(writes, schedule, message, recipients, names[schedule.supplier_id],
                        today, now, context, result)
         schedule.next_reminder_on = next_reminder_on(schedule.due_on, today, policy)
+    result.queued += writes.write(session, now)
     session.flush()
     return result
 
@@ -353,7 +369,7 @@ def _escalation_recipients(schedule: AttestationSchedule, officers: list[User]) 
 
 
 def _queue_for(
-    session: Session, schedule: AttestationSchedule, message: DueMessage,
+    writes: _SweepWrites, schedule: AttestationSchedule, message: DueMessage,
     recipients: Iterable[User], supplier_name: str, today: date, now: datetime,
     context: MessageContext, result: SweepResult,
 ) -> None:
@@ -364,9 +380,8 @@ def _queue_for(
     if not recipients:
         who = "supplier contact" if message.audience is Audience.SUPPLIER_CONTACTS else "officer"
         detail = f"No active {who} to send this to."
-        _insert_ignoring_duplicates(session, AttestationReminder, dict(
-            base, dedupe_key=f"{message.key}:to:nobody", status=REMINDER_NO_RECIPIENT,
-            detail=detail), "dedupe_key")
+        writes.reminder(dict(base, dedupe_key=f"{message.key}:to:nobody",
+                             status=REMINDER_NO_RECIPIENT, detail=detail))
         result.without_recipient += 1
         result.problems.append(f"{supplier_name}: {detail}")
         return
@@ -377,20 +392,17 @@ def _queue_for(
                    recipient_email=user.email)
         if reason:
             # Reported, never queued: retrying cannot fix an address; a person must.
-            _insert_ignoring_duplicates(session, AttestationReminder, dict(
-                row, status=REMINDER_INVALID_ADDRESS,
-                detail=f"Invalid email address: {reason}"[:500]), "dedupe_key")
+            writes.reminder(dict(row, status=REMINDER_INVALID_ADDRESS,
+                                 detail=f"Invalid email address: {reason}"[:500]))
             result.invalid_addresses += 1
             result.problems.append(f"{supplier_name}: {user.email!r} is not a valid address")
             continue
         email = context.render(message.template, **_message_context(
             schedule, message, user, supplier_name, today, context))
-        if outbox.enqueue(session, dedupe_key=key, kind=f"reattestation_{message.kind}",
-                          recipient=user.email, subject=email.subject, text=email.text,
-                          html=email.html, now=now):
-            result.queued += 1
-        _insert_ignoring_duplicates(session, AttestationReminder, dict(
-            row, status=REMINDER_QUEUED), "dedupe_key")
+        writes.messages.append(outbox.NewMessage(
+            dedupe_key=key, kind=f"reattestation_{message.kind}", recipient=user.email,
+            subject=email.subject, text=email.text, html=email.html))
+        writes.reminder(dict(row, status=REMINDER_QUEUED))
 
 
 def _message_context(schedule: AttestationSchedule, message: DueMessage, user: User,

@@ -6,9 +6,13 @@ the same transaction, so a submitted declaration is never without its assessment
 
 from __future__ import annotations
 
+import gc
+import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +22,7 @@ from supplier_dd.domain.questionnaire import load_questionnaire
 from supplier_dd.domain.risk.assess import assess, assess_declaration_answers
 from supplier_dd.domain.risk.inherent import InherentProfile
 from supplier_dd.domain.risk.model import RiskModel, load_model
+from supplier_dd.domain.risk.plan import ScoringPlan, questionnaire_plan
 from supplier_dd.domain.risk.residual import Assessment
 from supplier_dd.models import Contract, Declaration, Supplier
 from supplier_dd.models.attestation import SCHEDULE_ACTIVE, AttestationSchedule
@@ -33,15 +38,26 @@ REASON_RECOMPUTE = "recompute"
 
 
 def supplier_profile(session: Session, supplier: Supplier, model: RiskModel) -> InherentProfile:
-    """What the council knows about a supplier: its sector, country and contracts.
+    """What the council knows about a supplier: its sector, country and contracts."""
+    return profile_from_contracts(supplier, _contract_facts(session, [supplier.id])
+                                  .get(supplier.id, []), model)
 
-    The supplier is as exposed as its riskiest contract's industry, and its spend is the total
-    value of its contracts.
-    """
-    rows = session.execute(
-        select(Contract.ppn_industry, Contract.category, Contract.cpv_code, Contract.value)
-        .where(Contract.supplier_id == supplier.id)
-    ).all()
+
+def _contract_facts(session: Session, supplier_ids: list[int]) -> dict[int, list[tuple]]:
+    """{supplier id: [(ppn industry, category, CPV code, value), ...]} for these suppliers."""
+    facts: dict[int, list[tuple]] = {}
+    for supplier_id, *row in session.execute(
+        select(Contract.supplier_id, Contract.ppn_industry, Contract.category, Contract.cpv_code,
+               Contract.value).where(Contract.supplier_id.in_(supplier_ids))
+    ):
+        facts.setdefault(supplier_id, []).append(tuple(row))
+    return facts
+
+
+def profile_from_contracts(supplier: Supplier, rows: list[tuple],
+                           model: RiskModel) -> InherentProfile:
+    """The supplier is as exposed as its riskiest contract's industry, and its spend is the
+    total value of its contracts."""
     industries = []
     for ppn_industry, category, cpv, _value in rows:
         key = ppn_industry or ppn_category_for(category, cpv)[0]
@@ -74,15 +90,27 @@ def _answers(declaration: Declaration) -> dict:
     return submitted_answers(declaration)
 
 
+@cache
+def scoring_plan_for(questionnaire_id: str, version: int) -> ScoringPlan:
+    """Built once per published questionnaire version (the definitions never change: a lock
+    file pins them), so scoring a declaration does not redo it."""
+    return questionnaire_plan(load_questionnaire(questionnaire_id, version))
+
+
+def score_answers(model: RiskModel, profile: InherentProfile, questionnaire_id: str,
+                  version: int, answers: dict) -> Assessment:
+    return assess_declaration_answers(model, profile, load_questionnaire(questionnaire_id, version),
+                                      answers, scoring_plan_for(questionnaire_id, version))
+
+
 def score_supplier(
     session: Session, supplier: Supplier, model: RiskModel, declaration: Declaration | None
 ) -> Assessment:
     profile = supplier_profile(session, supplier, model)
     if declaration is None:
         return assess(model, profile)
-    questionnaire = load_questionnaire(declaration.questionnaire_id,
-                                       declaration.questionnaire_version)
-    return assess_declaration_answers(model, profile, questionnaire, _answers(declaration))
+    return score_answers(model, profile, declaration.questionnaire_id,
+                         declaration.questionnaire_version, _answers(declaration))
 
 
 def current_assessment(session: Session, supplier_id: int) -> RiskAssessment | None:
@@ -107,7 +135,7 @@ _NOT_LOADED = object()
 
 
 def store_assessment(
-    session: Session, supplier: Supplier, declaration: Declaration | None, result: Assessment,
+    session: Session, supplier: Supplier, declaration_id: int | None, result: Assessment,
     now: datetime, reason: str, *, previous: RiskAssessment | None | object = _NOT_LOADED,
 ) -> tuple[RiskAssessment, bool]:
     """Keep the result as the supplier's current assessment; (row, whether anything changed).
@@ -117,7 +145,6 @@ def store_assessment(
     has just read the current assessment passes it as `previous`, saving a second read of
     the row and its breakdown (a third of a recompute's time, docs/performance.md).
     """
-    declaration_id = declaration.id if declaration is not None else None
     if previous is _NOT_LOADED:
         previous = current_assessment(session, supplier.id)
     if _same(previous, result, declaration_id):
@@ -209,7 +236,7 @@ def assess_declaration(session: Session, declaration: Declaration, now: datetime
     model = model or load_model()
     supplier = declaration.supplier or session.get(Supplier, declaration.supplier_id)
     result = score_supplier(session, supplier, model, declaration)
-    row, _changed = store_assessment(session, supplier, declaration, result, now,
+    row, _changed = store_assessment(session, supplier, declaration.id, result, now,
                                      REASON_SUBMITTED)
     return row
 
@@ -230,7 +257,8 @@ def recompute_assessments(
 
     The caller commits between batches. Unchanged results change nothing; changed ones add a
     new current assessment and keep the old one, and are audited with the band before and after
-    (the caller audits the run as a whole).
+    (the caller audits the run as a whole). Each batch reads its suppliers' declarations,
+    contracts and current assessments in one query each, not one per supplier.
     """
     from supplier_dd.services import audit
 
@@ -243,26 +271,93 @@ def recompute_assessments(
         ).all()
         if not suppliers:
             break
-        for supplier in suppliers:
-            declaration = latest_submitted_declaration(session, supplier.id)
-            result = score_supplier(session, supplier, model, declaration)
-            previous = current_assessment(session, supplier.id)
-            before = _audit_view(previous)
-            row, changed = store_assessment(session, supplier, declaration, result, now,
-                                            REASON_RECOMPUTE, previous=previous)
-            if changed:
-                audit.record(session, "assessment.recomputed", actor, now,
-                             object_type="risk_assessment", object_id=row.id, before=before,
-                             after=_audit_view(row),
-                             details={"supplier_id": supplier.id,
-                                      "model_version": model.version})
-                progress.changed += 1
-            else:
-                progress.unchanged += 1
-            progress.done += 1
+        with _collector_paused():
+            _recompute_batch(session, model, now, actor, suppliers, progress)
         last_id = suppliers[-1].id
         session.flush()
         yield progress
+
+
+@contextmanager
+def _collector_paused():
+    """Cyclic garbage collection off for one batch: the batch's rows and parsed breakdowns are
+    all still in use, so collections during it found nothing to free and cost a quarter of
+    the scoring time (docs/performance.md). Memory is bounded by the batch size; whatever the
+    batch left behind is collected when it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
+                     suppliers: list[Supplier], progress: RecomputeProgress) -> None:
+    from supplier_dd.services import audit
+
+    ids = [supplier.id for supplier in suppliers]
+    declarations = _latest_submitted_answers(session, ids)
+    contracts = _contract_facts(session, ids)
+    currents = {row.supplier_id: row for row in session.scalars(
+        select(RiskAssessment).where(RiskAssessment.supplier_id.in_(ids),
+                                     RiskAssessment.is_current.is_(True)))}
+    for supplier in suppliers:
+        profile = profile_from_contracts(supplier, contracts.get(supplier.id, []), model)
+        declared = declarations.get(supplier.id)
+        if declared is None:
+            result, declaration_id = assess(model, profile), None
+        else:
+            result = score_answers(model, profile, declared.questionnaire_id,
+                                   declared.questionnaire_version, declared.answers)
+            declaration_id = declared.id
+        previous = currents.get(supplier.id)
+        before = _audit_view(previous)
+        row, changed = store_assessment(session, supplier, declaration_id, result, now,
+                                        REASON_RECOMPUTE, previous=previous)
+        if changed:
+            audit.record(session, "assessment.recomputed", actor, now,
+                         object_type="risk_assessment", object_id=row.id, before=before,
+                         after=_audit_view(row),
+                         details={"supplier_id": supplier.id,
+                                  "model_version": model.version})
+            progress.changed += 1
+        else:
+            progress.unchanged += 1
+        progress.done += 1
+
+
+@dataclass(frozen=True)
+class SubmittedAnswers:
+    id: int
+    questionnaire_id: str
+    questionnaire_version: int
+    answers: dict
+
+
+def _latest_submitted_answers(session: Session,
+                              supplier_ids: list[int]) -> dict[int, SubmittedAnswers]:
+    """Each supplier's latest submitted declaration (as `latest_submitted_declaration` orders
+    them), with its signed answers, reading only the columns scoring needs."""
+    latest: dict[int, SubmittedAnswers] = {}
+    rows = session.execute(
+        select(Declaration.supplier_id, Declaration.id, Declaration.questionnaire_id,
+               Declaration.questionnaire_version, Declaration.canonical_answers)
+        .where(Declaration.supplier_id.in_(supplier_ids), Declaration.status == STATUS_SUBMITTED)
+        .order_by(Declaration.supplier_id, Declaration.submitted_at.desc(),
+                  Declaration.id.desc())
+    )
+    for supplier_id, declaration_id, questionnaire_id, version, canonical in rows:
+        if supplier_id in latest:
+            continue
+        if canonical:
+            answers = json.loads(canonical)["answers"]
+        else:  # not signed in the canonical form (none are today): the stored answers
+            answers = _answers(session.get(Declaration, declaration_id))
+        latest[supplier_id] = SubmittedAnswers(declaration_id, questionnaire_id, version,
+                                               answers)
+    return latest
 
 
 def _audit_view(row: RiskAssessment | None) -> dict | None:

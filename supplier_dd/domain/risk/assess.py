@@ -11,6 +11,7 @@ from supplier_dd.domain.risk.inherent import InherentProfile, inherent_risk
 from supplier_dd.domain.risk.kpis import condition_holds, kpi_results
 from supplier_dd.domain.risk.maturity import ScoringQuestion, declared_maturity
 from supplier_dd.domain.risk.model import RiskModel
+from supplier_dd.domain.risk.plan import ScoringPlan, questionnaire_plan, scoring_plan
 from supplier_dd.domain.risk.residual import (
     Assessment,
     apply_red_flag_rules,
@@ -64,10 +65,14 @@ def assess(
     visible: set[str] | frozenset[str] | None = None,
     kpi_descriptions: Mapping[str, str] | None = None,
     red_flag_titles: Mapping[str, str] | None = None,
+    plan: ScoringPlan | None = None,
 ) -> Assessment:
-    """Score a supplier. Without `questions` there is no declaration: inherent risk only, with
-    maturity counted as nothing evidenced."""
-    if questions is None:
+    """Score a supplier. Without `questions` (or a `plan` of them) there is no declaration:
+    inherent risk only, with maturity counted as nothing evidenced. A caller scoring many
+    declarations of one questionnaire passes its `plan`, built once."""
+    if plan is None and questions is not None:
+        plan = scoring_plan(questions, kpi_descriptions, red_flag_titles)
+    if plan is None:
         inherent = inherent_risk(model, profile)
         residual = residual_risk(model, inherent, 0.0, ())
         return Assessment(
@@ -75,19 +80,14 @@ def assess(
             maturity=None, residual=residual, red_flags=(), kpis=(),
             explanation=explain(inherent, None, residual, ()),
         )
-    questions = tuple(questions)
-    visible = frozenset(visible if visible is not None else (q.id for q in questions))
+    visible = frozenset(visible) if visible is not None else plan.question_ids
     # Answers to questions the supplier was not shown do not count, for any purpose.
     answers = {k: v for k, v in (answers or {}).items() if k in visible}
     inherent = inherent_risk(model, profile_with_declaration(model, profile, answers))
-    maturity = declared_maturity(questions, answers, visible)
-    flags = apply_red_flag_rules(model, maturity, dict(red_flag_titles or {}))
+    maturity = declared_maturity(plan.questions, answers, visible)
+    flags = apply_red_flag_rules(model, maturity, plan.red_flag_titles)
     residual = residual_risk(model, inherent, maturity.percent, flags)
-    tagged: dict[str, list[str]] = {}
-    for question in questions:
-        for key in getattr(question, "kpis", ()) or ():
-            tagged.setdefault(key, []).append(question.id)
-    kpis = kpi_results(tagged, dict(kpi_descriptions or {}), maturity, answers,
+    kpis = kpi_results(plan.kpi_questions, plan.kpi_descriptions, maturity, answers,
                        model.kpi_applies_if)
     return Assessment(
         model_version=model.version, model_fingerprint=model.fingerprint, inherent=inherent,
@@ -98,12 +98,10 @@ def assess(
 
 def assess_declaration_answers(
     model: RiskModel, profile: InherentProfile, questionnaire: Questionnaire,
-    answers: Mapping[str, Any],
+    answers: Mapping[str, Any], plan: ScoringPlan | None = None,
 ) -> Assessment:
-    """Score a declaration's answers against the questionnaire version it was made with."""
+    """Score a declaration's answers against the questionnaire version it was made with;
+    `plan` is `questionnaire_plan(questionnaire)`, which a caller scoring many may keep."""
     visible = frozenset(q.id for q in visible_questions(questionnaire, answers))
-    return assess(
-        model, profile, questions=questionnaire.questions, answers=answers, visible=visible,
-        kpi_descriptions=questionnaire.kpis,
-        red_flag_titles={key: str(flag["title"]) for key, flag in questionnaire.red_flags.items()},
-    )
+    return assess(model, profile, answers=answers, visible=visible,
+                  plan=plan or questionnaire_plan(questionnaire))

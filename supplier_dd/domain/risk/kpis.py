@@ -59,8 +59,11 @@ def condition_holds(rule: Mapping[str, Any] | None, answers: Mapping[str, Any]) 
     if not rule:
         return True
     answer = answers.get(str(rule["question"]))
+    if answer is None:
+        return False
+    accepted = {str(a) for a in rule["any_of"]}
     values = answer if isinstance(answer, list | tuple) else [answer]
-    return any(str(v) in {str(a) for a in rule["any_of"]} for v in values if v is not None)
+    return any(str(v) in accepted for v in values if v is not None)
 
 
 def kpi_results(

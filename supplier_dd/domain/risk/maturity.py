@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from supplier_dd.domain.risk.plan import PlannedQuestion
 
 
 class ScoringOption(Protocol):
@@ -31,8 +34,10 @@ class ScoringQuestion(Protocol):
     options: tuple[ScoringOption, ...]
 
 
-@dataclass(frozen=True)
-class QuestionScore:
+class QuestionScore(NamedTuple):
+    """One scored question. A named tuple rather than a frozen dataclass: a declaration makes
+    dozens of these and building frozen dataclasses was a fifth of the scoring time."""
+
     question_id: str
     section: str
     label: str
@@ -103,39 +108,46 @@ def max_points(question: ScoringQuestion) -> int:
 
 def chosen_values(question: ScoringQuestion, answer: Any) -> tuple[str, ...]:
     """The option values an answer picks; anything not an option of the question is ignored."""
+    return _chosen({option.value: option for option in question.options}, answer)
+
+
+def _chosen(options: Mapping[str, ScoringOption], answer: Any) -> tuple[str, ...]:
     if answer is None or answer == "" or answer == []:
         return ()
-    raw = answer if isinstance(answer, list | tuple) else [answer]
-    known = {option.value for option in question.options}
-    return tuple(dict.fromkeys(str(v) for v in raw if str(v) in known))
+    if isinstance(answer, list | tuple):
+        return tuple(dict.fromkeys(value for value in map(str, answer) if value in options))
+    value = str(answer)
+    return (value,) if value in options else ()
 
 
 def declared_maturity(
-    questions: Iterable[ScoringQuestion],
+    questions: Iterable[PlannedQuestion],
     answers: Mapping[str, Any],
     visible: set[str] | frozenset[str],
 ) -> Maturity:
+    """Maturity over a scoring plan's questions (`domain.risk.plan`)."""
     scores: list[QuestionScore] = []
     flags: list[RedFlag] = []
     for question in questions:
         if question.id not in visible:
             continue  # not applicable: leaves both sums
-        chosen = chosen_values(question, answers.get(question.id))
-        by_value = {option.value: option for option in question.options}
-        for value in chosen:
-            if by_value[value].red_flag:
-                flags.append(RedFlag(by_value[value].red_flag, question.id, by_value[value].label))
-        if not is_scored(question):
+        options = question.options
+        chosen = _chosen(options, answers.get(question.id))
+        if question.raises_flags:
+            for value in chosen:
+                option = options[value]
+                if option.red_flag:
+                    flags.append(RedFlag(option.red_flag, question.id, option.label))
+        if not question.scored:
             continue
-        points = sum(by_value[v].points for v in chosen)
-        if question.type != "multiple_choice" and chosen:
-            points = by_value[chosen[0]].points
-        possible = question.weight * max_points(question)
+        if question.multiple:
+            points = sum(options[v].points for v in chosen)
+        else:
+            points = options[chosen[0]].points if chosen else 0
         scores.append(QuestionScore(
-            question_id=question.id, section=question.section,
-            label=question.short or question.id, weight=question.weight,
-            earned=question.weight * min(points, max_points(question)), possible=possible,
-            answered=bool(chosen), chosen=chosen,
+            question_id=question.id, section=question.section, label=question.label,
+            weight=question.weight, earned=question.weight * min(points, question.best),
+            possible=question.possible, answered=bool(chosen), chosen=chosen,
         ))
     sections: dict[str, list[float]] = {}
     for score in scores:
