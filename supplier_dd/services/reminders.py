@@ -63,6 +63,7 @@ from supplier_dd.models.attestation import (
     SCHEDULE_COMPLETED,
 )
 from supplier_dd.services import ServiceError, outbox
+from supplier_dd.services.risk import refresh_next_due
 
 LOCAL_ZONE = ZoneInfo("Europe/London")
 # How far from today an officer may date a contract event.
@@ -141,6 +142,7 @@ def schedule_after_submission(
         current.updated_at = now
         _apply_due(current, _binding_due(current, calendar, validity), today, policy)
         session.flush()
+        refresh_next_due(session, supplier_id)
         return current
     if current is not None:
         current.status = SCHEDULE_COMPLETED
@@ -161,6 +163,7 @@ def schedule_after_submission(
     _apply_due(schedule, _binding_due(schedule, calendar, validity), today, policy)
     session.add(schedule)
     session.flush()
+    refresh_next_due(session, supplier_id)
     return schedule
 
 
@@ -214,6 +217,7 @@ def record_contract_event(
     _apply_due(schedule, _binding_due(schedule, calendar, validity), today, policy)
     session.add(schedule)
     session.flush()
+    refresh_next_due(session, supplier_id)
     return schedule
 
 

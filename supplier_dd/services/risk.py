@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from supplier_dd.domain.ppn import UNCLASSIFIED, ppn_category_for
 from supplier_dd.domain.questionnaire import load_questionnaire
@@ -113,12 +113,16 @@ def score_supplier(
                          declaration.questionnaire_version, _answers(declaration))
 
 
-def current_assessment(session: Session, supplier_id: int) -> RiskAssessment | None:
-    return session.scalar(
-        select(RiskAssessment).where(
-            RiskAssessment.supplier_id == supplier_id, RiskAssessment.is_current.is_(True)
-        )
+def current_assessment(session: Session, supplier_id: int, *,
+                       breakdown: bool = True) -> RiskAssessment | None:
+    """The supplier's current assessment; `breakdown=False` leaves its (12 kB) breakdown to
+    be read only if it is used."""
+    statement = select(RiskAssessment).where(
+        RiskAssessment.supplier_id == supplier_id, RiskAssessment.is_current.is_(True)
     )
+    if not breakdown:
+        statement = statement.options(defer(RiskAssessment.breakdown))
+    return session.scalar(statement)
 
 
 def _same(stored: RiskAssessment | None, result: Assessment, declaration_id: int | None) -> bool:
@@ -146,7 +150,8 @@ def store_assessment(
     the row and its breakdown (a third of a recompute's time, docs/performance.md).
     """
     if previous is _NOT_LOADED:
-        previous = current_assessment(session, supplier.id)
+        # A new declaration's result differs from the stored one without comparing breakdowns.
+        previous = current_assessment(session, supplier.id, breakdown=False)
     if _same(previous, result, declaration_id):
         return previous, False
     review_status = REVIEW_TO_REVIEW
@@ -179,25 +184,23 @@ def store_assessment(
     )
     session.add(row)
     session.flush()
-    refresh_summary(session, supplier.id, now)
+    refresh_summary(session, supplier.id, now, current=row)
     return row, True
 
 
-def refresh_summary(session: Session, supplier_id: int, now: datetime) -> None:
-    """Copy the current assessment, latest declaration and next due date to the dashboard row."""
-    current = current_assessment(session, supplier_id)
+def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
+                    current: RiskAssessment | None | object = _NOT_LOADED) -> None:
+    """Copy the current assessment, latest declaration and next due date to the dashboard row.
+    A caller that has just stored the current assessment passes it as `current`."""
+    if current is _NOT_LOADED:
+        current = current_assessment(session, supplier_id, breakdown=False)
     latest = session.execute(
         select(Declaration.status, func.coalesce(Declaration.submitted_at, Declaration.updated_at))
         .where(Declaration.supplier_id == supplier_id)
         .order_by(Declaration.id.desc())
         .limit(1)
     ).first()
-    due_on = session.scalar(
-        select(func.min(AttestationSchedule.due_on)).where(
-            AttestationSchedule.supplier_id == supplier_id,
-            AttestationSchedule.status == SCHEDULE_ACTIVE,
-        )
-    )
+    due_on = _next_due_on(session, supplier_id)
     values = {
         "latest_declaration_status": latest[0] if latest else None,
         "latest_declaration_at": latest[1] if latest else None,
@@ -226,6 +229,28 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime) -> None:
     from supplier_dd.services.risk_dashboard import forget_headline
 
     forget_headline()
+
+
+def refresh_next_due(session: Session, supplier_id: int) -> None:
+    """Copy the active re-attestation cycle's due date to the dashboard row, whenever a cycle
+    starts or its due date moves: the dashboard's 'Overdue' reads it from there."""
+    session.execute(
+        update(SupplierRiskSummary)
+        .where(SupplierRiskSummary.supplier_id == supplier_id)
+        .values(next_due_on=_next_due_on(session, supplier_id))
+    )
+    from supplier_dd.services.risk_dashboard import forget_headline
+
+    forget_headline()
+
+
+def _next_due_on(session: Session, supplier_id: int):
+    return session.scalar(
+        select(func.min(AttestationSchedule.due_on)).where(
+            AttestationSchedule.supplier_id == supplier_id,
+            AttestationSchedule.status == SCHEDULE_ACTIVE,
+        )
+    )
 
 
 def assess_declaration(session: Session, declaration: Declaration, now: datetime,

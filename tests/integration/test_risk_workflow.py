@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,11 @@ from supplier_dd.models.risk import (
 )
 from supplier_dd.services.declarations import submit
 from supplier_dd.services.risk import current_assessment
-from supplier_dd.services.risk_dashboard import forget_headline
+from supplier_dd.services.risk_dashboard import (
+    DashboardFilters,
+    dashboard_page,
+    forget_headline,
+)
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.helpers import text_of
 from tests.unit.test_risk_scoring import BEST
@@ -59,6 +63,42 @@ def test_a_submitted_declaration_is_scored_in_the_same_transaction(session):
     summary = session.get(SupplierRiskSummary, supplier.id)
     assert (summary.residual_band, summary.latest_declaration_status) == ("High", "submitted")
     assert summary.review_status == "to_review"
+
+
+def test_re_attesting_clears_overdue_on_the_dashboard_and_a_contract_event_moves_it(session):
+    """The dashboard reads the due date from its summary row: a re-attestation must carry the
+    new cycle's date there, or the supplier would stay 'Overdue' after declaring again."""
+    from supplier_dd.services.reminders import active_schedule, record_contract_event
+
+    supplier = make_supplier(session, name="Brightwater Cleaning Ltd")
+    submitted_declaration(session, supplier, BEST)
+    session.commit()
+    summary = session.get(SupplierRiskSummary, supplier.id)
+    first_due = active_schedule(session, supplier.id).due_on
+    assert summary.next_due_on == first_due
+    later = datetime.combine(first_due, NOW.time()) + timedelta(days=40)
+    overdue = DashboardFilters(overdue=True)
+    assert dashboard_page(session, overdue, 1, 50, later.date())[1] == 1
+
+    again = Declaration(supplier_id=supplier.id, questionnaire_id="modern_slavery",
+                        questionnaire_version=1, answers=dict(BEST))
+    session.add(again)
+    session.flush()
+    submit(session, again, signatory_name="Amara Osei", signatory_role="Director",
+           confirms_true=True, confirms_authority=True, ip=None, user=None, now=later)
+    session.commit()
+    session.refresh(summary)
+    due = active_schedule(session, supplier.id).due_on
+    assert due > later.date() and summary.next_due_on == due
+    forget_headline()
+    assert dashboard_page(session, overdue, 1, 50, later.date())[1] == 0
+
+    record_contract_event(session, supplier_id=supplier.id, event="contract_extension",
+                          event_on=later.date(), note="Extended to 2029", now=later)
+    session.commit()
+    session.refresh(summary)
+    moved = active_schedule(session, supplier.id).due_on
+    assert moved < due and summary.next_due_on == moved
 
 
 @pytest.fixture
