@@ -443,6 +443,8 @@ def declare(declaration_id: int):
                 confirms_authority=values["confirm_authority"], ip=request.remote_addr,
                 user=current_user, now=utcnow(), actor=request_actor(),
             )
+            # Built before the commit expires the row, which would cost a query to re-read.
+            confirmation_url = url_for("declarations.confirmation", declaration_id=declaration.id)
             db.session.commit()
         except service.SubmitError as error:
             db.session.rollback()
@@ -451,7 +453,7 @@ def declare(declaration_id: int):
             db.session.rollback()
             errors = {"answers": str(error)}
         else:
-            return redirect(url_for("declarations.confirmation", declaration_id=declaration.id))
+            return redirect(confirmation_url)
     order = ["answers", "signatory_name", "signatory_role", "confirm_true", "confirm_authority"]
     error_list = [{"text": errors[k], "href": f"#{k}"} for k in order if k in errors]
     return render_template(
