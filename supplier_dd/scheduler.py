@@ -69,6 +69,20 @@ def referral_purge_job(app: Flask) -> None:
     _in_app(app, REFERRAL_PURGE_JOB, purge)
 
 
+STOPPED_PACKS_JOB = "stopped_pack_runs"
+STOPPED_PACKS_CRON = "*/10 * * * *"
+
+
+def stopped_packs_job(app: Flask) -> None:
+    from supplier_dd.services.cabinet_packs import fail_stopped_runs
+
+    def fail(session) -> None:
+        fail_stopped_runs(session, utcnow())
+        session.commit()
+
+    _in_app(app, STOPPED_PACKS_JOB, fail)
+
+
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler,
                     sweep_at_start: bool = True) -> BaseScheduler:
     settings: Settings = app.config["SUPPLIER_DD_SETTINGS"]
@@ -92,6 +106,11 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         args=[app], id=REFERRAL_PURGE_JOB, name="Referral retention purge", max_instances=1,
         coalesce=True, misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
     )
+    scheduler.add_job(
+        stopped_packs_job, CronTrigger.from_crontab(STOPPED_PACKS_CRON, timezone=zone),
+        args=[app], id=STOPPED_PACKS_JOB, name="Cabinet pack builds that stopped",
+        max_instances=1, coalesce=True, misfire_grace_time=300,
+    )
     return scheduler
 
 
@@ -102,6 +121,8 @@ def describe(scheduler: BaseScheduler, settings: Settings) -> list[str]:
         f"Referral retention purge: cron '{REFERRAL_PURGE_CRON}' "
         f"({settings.scheduler_timezone}), entries older than "
         f"{settings.referral_retention_days} days",
+        f"Cabinet pack builds that stopped: cron '{STOPPED_PACKS_CRON}' "
+        f"({settings.scheduler_timezone})",
     ]
 
 

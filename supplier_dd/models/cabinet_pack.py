@@ -46,6 +46,8 @@ class CabinetPackRun(db.Model):
     # Kept as text so the record still names the person if the account is removed.
     requested_by_name: Mapped[str] = mapped_column(String(254))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # When the build last reported a step: a run silent for long has stopped (domain/pack_runs).
+    heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
     requested_by = relationship("User")

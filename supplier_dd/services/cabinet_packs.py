@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from supplier_dd.domain.pack_runs import STOPPED_MESSAGE, stale_before
 from supplier_dd.models import CabinetPack, CabinetPackRun, User
 from supplier_dd.models.cabinet_pack import (
     PACK_KINDS,
@@ -87,7 +88,7 @@ def start_run(session: Session, request: PackRequest, user: User | None, request
         financial_year=request.year.label, cover_date=request.cover_date,
         version=request.version, author=request.author, status=RUN_QUEUED,
         step="Waiting to start", requested_by=user, requested_by_name=requested_by,
-        requested_at=now,
+        requested_at=now, heartbeat_at=now,
     )
     session.add(run)
     session.flush()
@@ -106,8 +107,15 @@ def _store(folder: Path, kind: str, content: bytes) -> tuple[str, str]:
 def generate(session: Session, run: CabinetPackRun, *, upload_dir: str, council: str,
              now: Callable[[], datetime], kinds: Sequence[str] = PACK_KINDS,
              progress: Callable[[str], None] | None = None) -> list[CabinetPack]:
-    """Build the pack for `run` and store a file per kind. Flushes; the caller commits."""
-    report = progress or (lambda _step: None)
+    """Build the pack for `run` and store a file per kind. Flushes; the caller commits.
+    `progress(step)` is called as each step starts, after the run's heartbeat is set, so a
+    caller that commits there shows both to the status page."""
+
+    def report(step: str) -> None:
+        run.heartbeat_at = now()
+        if progress is not None:
+            progress(step)
+
     run.status = RUN_RUNNING
     data = build_report_data(session, run.financial_year, run.cover_date, run.author,
                              council=council, version=run.version, progress=report)
@@ -138,6 +146,31 @@ def mark_failed(run: CabinetPackRun, message: str, now: datetime) -> None:
     run.error = message
     run.step = "Failed"
     run.finished_at = now
+
+
+def fail_stopped_runs(session: Session, now: datetime) -> list[CabinetPackRun]:
+    """Mark failed, and audit, the unfinished runs whose build has stopped reporting
+    (`domain.pack_runs`). Safe to repeat; called by the scheduler and before runs are shown.
+    Flushes; the caller commits."""
+    from supplier_dd.services import audit
+
+    stopped = list(session.scalars(
+        select(CabinetPackRun).where(
+            CabinetPackRun.status.in_((RUN_QUEUED, RUN_RUNNING)),
+            func.coalesce(CabinetPackRun.heartbeat_at, CabinetPackRun.requested_at)
+            < stale_before(now),
+        ).with_for_update(skip_locked=True)
+    ))
+    for run in stopped:
+        before = {"status": run.status, "step": run.step}
+        last_heard = run.heartbeat_at or run.requested_at
+        mark_failed(run, STOPPED_MESSAGE, now)
+        audit.record(session, "cabinet_pack.stopped", audit.SYSTEM, now,
+                     object_type="cabinet_pack_run", object_id=run.id, before=before,
+                     after={"status": run.status},
+                     details={"year": run.financial_year, "last_heard": last_heard.isoformat()})
+    session.flush()
+    return stopped
 
 
 def read_pack(upload_dir: str, pack: CabinetPack) -> bytes:

@@ -40,6 +40,7 @@ from supplier_dd.services.cabinet_packs import (
     MEDIA_TYPES,
     check_request,
     download_name,
+    fail_stopped_runs,
     generate,
     mark_failed,
     read_pack,
@@ -112,6 +113,7 @@ class CabinetPackForm(FlaskForm):
 @bp.route("/cabinet")
 @requires(Permission.VIEW_REPORTS)
 def cabinet_packs():
+    _fail_stopped_runs()
     page = page_number(request.args)
     runs, total = runs_page(db.session, page, PER_PAGE)
     return render_template("reports/cabinet_packs.html", runs=runs, total=total, page=page,
@@ -185,11 +187,19 @@ def _build_in_background(app: Flask, run_id: int, actor: audit.Actor) -> None:
 @bp.route("/cabinet/runs/<int:run_id>")
 @requires(Permission.VIEW_REPORTS)
 def cabinet_run(run_id: int):
+    _fail_stopped_runs()
     run = db.get_or_404(CabinetPackRun, run_id)
     finished = run.status in (RUN_DONE, RUN_FAILED)
     return render_template("reports/cabinet_run.html", run=run, finished=finished,
                            refresh_seconds=None if finished else REFRESH_SECONDS,
                            elapsed=_elapsed(run.requested_at, run.finished_at or utcnow()))
+
+
+def _fail_stopped_runs() -> None:
+    """A build whose process stopped would otherwise show 'running' for ever (the scheduler
+    does this too, but pages must be right without waiting for it)."""
+    if fail_stopped_runs(db.session, utcnow()):
+        db.session.commit()
 
 
 def _elapsed(start: datetime, end: datetime) -> str:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import signal
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from supplier_dd import PROJECT_ROOT
 from supplier_dd.domain.organisations import RELEVANT_TURNOVER_BANDS
 from supplier_dd.models import (
+    AuditEntry,
     CabinetPack,
     CabinetPackRun,
     Contract,
@@ -214,6 +220,89 @@ def test_a_status_page_refreshes_while_the_pack_is_built(app, client, session, s
     page = client.get(f"/reports/cabinet/runs/{run.id}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="2">' in page
     assert "Building the pack: Counting risk" in page
+
+
+# A web worker building a pack, killed at its second step: what a deploy or a crash does.
+# Its clock runs eleven minutes behind, so its last heartbeat is already too old to be alive.
+KILLED_BUILD = """
+import os, signal
+from datetime import date, timedelta
+from supplier_dd import create_app
+from supplier_dd.extensions import db
+from supplier_dd.models.base import utcnow
+from supplier_dd.reports.data import FinancialYear
+from supplier_dd.services.cabinet_packs import PackRequest, generate, start_run
+
+app = create_app()
+with app.app_context():
+    session = db.session
+    behind = lambda: utcnow() - timedelta(minutes=11)
+    request = PackRequest(FinancialYear.parse("2024/25"), date(2025, 5, 20), "Helen", "1.0")
+    run = start_run(session, request, None, "killed worker", behind())
+    session.commit()
+    steps = []
+
+    def progress(step):
+        steps.append(step)
+        run.step = step
+        session.commit()
+        if len(steps) == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    generate(session, run, upload_dir=os.environ["SUPPLIER_DD_UPLOAD_DIR"], council="C",
+             now=behind, progress=progress)
+"""
+
+
+def test_a_build_whose_process_was_killed_says_so_and_stops_refreshing(
+        app, client, session, staff, database_url, tmp_path):
+    env = {**os.environ, "SUPPLIER_DD_ENV": "test", "DATABASE_URL": database_url,
+           "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+           "SUPPLIER_DD_UPLOAD_DIR": str(tmp_path / "uploads")}
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD], env=env, cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    stopped = session.scalars(select(CabinetPackRun)).one()
+    assert stopped.status == "running" and stopped.step  # what the dead worker left behind
+    alive = CabinetPackRun(financial_year="2024/25", cover_date=date(2025, 5, 1),
+                           version="1.0", author="A", status="running", step="Counting risk",
+                           requested_by_name="Helen", requested_at=utcnow(),
+                           heartbeat_at=utcnow())
+    session.add(alive)
+    session.commit()
+
+    client.sign_in("legal@example.org", PASSWORD)
+    page = client.get(f"/reports/cabinet/runs/{stopped.id}").get_data(as_text=True)
+    assert "The pack was not built: The build stopped before it finished" in page
+    assert "Generate the pack again" in page and 'http-equiv="refresh"' not in page
+    assert "Building the pack: Counting risk" in client.get(
+        f"/reports/cabinet/runs/{alive.id}").get_data(as_text=True)
+    session.expire_all()
+    assert [run.status for run in session.scalars(
+        select(CabinetPackRun).order_by(CabinetPackRun.id))] == ["failed", "running"]
+    entry = session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "cabinet_pack.stopped")).one()
+    assert entry.object_id == str(stopped.id) and entry.before["status"] == "running"
+    assert session.scalars(select(CabinetPack)).all() == []  # nothing half-built is offered
+
+
+def test_the_scheduler_fails_stopped_builds_without_anyone_looking(app, session):
+    from supplier_dd.scheduler import STOPPED_PACKS_JOB, build_scheduler, stopped_packs_job
+
+    quiet = utcnow() - timedelta(minutes=30)
+    session.add(CabinetPackRun(financial_year="2024/25", cover_date=date(2025, 5, 1),
+                               version="1.0", author="A", status="queued", step="Waiting",
+                               requested_by_name="Helen", requested_at=quiet))
+    session.commit()
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = build_scheduler(app, BackgroundScheduler, sweep_at_start=False)
+    assert STOPPED_PACKS_JOB in {job.id for job in scheduler.get_jobs()}
+    stopped_packs_job(app)
+    session.expire_all()
+    run = session.scalars(select(CabinetPackRun)).one()
+    assert (run.status, run.step) == ("failed", "Failed")
+    assert "Generate the pack again" in run.error
 
 
 @pytest.mark.parametrize(("fields", "message"), [
