@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import Enum
+from functools import cached_property
 
 from supplier_dd.domain.action_plans import Rag
 from supplier_dd.domain.charter import COMMITMENTS
@@ -459,6 +460,12 @@ class ReportData:
     def checksum(self) -> str:
         """SHA-256 of the canonical JSON: printed on the cover, so a pack can be matched to the
         exact data it was built from."""
+        return self._checksum
+
+    @cached_property
+    def _checksum(self) -> str:
+        # Worked out once: the data is frozen, and the PDF, the XLSX and the run record each
+        # print it (0.3 s apiece at 100,000 suppliers, docs/performance.md).
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
 
