@@ -62,13 +62,10 @@ REFERRAL_PURGE_CRON = "30 2 * * *"
 def referral_purge_job(app: Flask) -> None:
     from supplier_dd.services.programme import purge_expired_referrals
 
-    def purge(session) -> None:
-        purge_expired_referrals(session, utcnow())
-        session.commit()
-
-    _in_app(app, REFERRAL_PURGE_JOB, purge)
+    _in_app_committing(app, REFERRAL_PURGE_JOB, purge_expired_referrals)
 
 
+# Pack builds whose web worker stopped are marked failed rather than 'running' for ever.
 STOPPED_PACKS_JOB = "stopped_pack_runs"
 STOPPED_PACKS_CRON = "*/10 * * * *"
 
@@ -76,11 +73,17 @@ STOPPED_PACKS_CRON = "*/10 * * * *"
 def stopped_packs_job(app: Flask) -> None:
     from supplier_dd.services.cabinet_packs import fail_stopped_runs
 
-    def fail(session) -> None:
-        fail_stopped_runs(session, utcnow())
+    _in_app_committing(app, STOPPED_PACKS_JOB, fail_stopped_runs)
+
+
+def _in_app_committing(app: Flask, name: str, service) -> None:
+    """Run a service `fn(session, now)` as a job and commit what it did."""
+
+    def work(session) -> None:
+        service(session, utcnow())
         session.commit()
 
-    _in_app(app, STOPPED_PACKS_JOB, fail)
+    _in_app(app, name, work)
 
 
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler,

@@ -167,6 +167,22 @@ def edit_action(action_id: int):
     return render_template("programme/action_form.html", form=form, action=item)
 
 
+def _saved(form, add, details, message: str, unknown_field: str | None = None) -> bool:
+    """Record `details` with `add(session, details, user, now, actor=...)`, commit and flash
+    `message`. A record the service refuses (`InvalidField`) is rolled back and its message put
+    on the form field it names (or `unknown_field`), so the page shows it; returns False."""
+    try:
+        add(db.session, details, current_user, utcnow(), actor=request_actor())
+        db.session.commit()
+    except records.InvalidField as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) or getattr(form, unknown_field or error.field)
+        field.errors = [str(error)]
+        return False
+    flash(message)
+    return True
+
+
 # --- training -------------------------------------------------------------------------------
 
 @bp.route("/training")
@@ -189,15 +205,7 @@ def new_training():
             completed=form.completed.data, total=form.total.data,
             recorded_on=form.recorded_on.data, notes=form.notes.data or "",
         )
-        try:
-            records.add_training_record(db.session, details, current_user, utcnow(),
-                                        actor=request_actor())
-            db.session.commit()
-        except records.InvalidField as error:
-            db.session.rollback()
-            getattr(form, error.field).errors = [str(error)]
-        else:
-            flash("Training record saved")
+        if _saved(form, records.add_training_record, details, "Training record saved"):
             return redirect(url_for("programme.training"))
     return render_template("programme/training_form.html", form=form)
 
@@ -236,15 +244,7 @@ def new_referral():
             service_area=form.service_area.data, outcome=form.outcome.data or "",
             notes=form.notes.data or "",
         )
-        try:
-            records.add_referral(db.session, details, current_user, utcnow(),
-                                 actor=request_actor())
-            db.session.commit()
-        except records.InvalidField as error:
-            db.session.rollback()
-            getattr(form, error.field).errors = [str(error)]
-        else:
-            flash("Referral recorded")
+        if _saved(form, records.add_referral, details, "Referral recorded"):
             return redirect(url_for("programme.referrals"))
     return render_template("programme/referral_form.html", form=form,
                            type_labels=REFERRAL_TYPE_LABELS)
@@ -291,14 +291,7 @@ def new_evidence(number: int):
             tender_id=int(form.tender_id.data) if form.tender_id.data else None,
             contract_id=int(form.contract_id.data) if form.contract_id.data else None,
         )
-        try:
-            records.add_charter_evidence(db.session, details, current_user, utcnow(),
-                                         actor=request_actor())
-            db.session.commit()
-        except records.InvalidField as error:
-            db.session.rollback()
-            getattr(form, error.field, form.description).errors = [str(error)]
-        else:
-            flash("Evidence recorded")
+        if _saved(form, records.add_charter_evidence, details, "Evidence recorded",
+                  unknown_field="description"):
             return redirect(url_for("programme.commitment_evidence", number=number))
     return render_template("programme/evidence_form.html", form=form, commitment=item)
