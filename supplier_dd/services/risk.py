@@ -39,11 +39,11 @@ REASON_RECOMPUTE = "recompute"
 
 def supplier_profile(session: Session, supplier: Supplier, model: RiskModel) -> InherentProfile:
     """What the council knows about a supplier: its sector, country and contracts."""
-    return profile_from_contracts(supplier, _contract_facts(session, [supplier.id])
+    return profile_from_contracts(supplier, contract_facts(session, [supplier.id])
                                   .get(supplier.id, []), model)
 
 
-def _contract_facts(session: Session, supplier_ids: list[int]) -> dict[int, list[tuple]]:
+def contract_facts(session: Session, supplier_ids: list[int]) -> dict[int, list[tuple]]:
     """{supplier id: [(ppn industry, category, CPV code, value), ...]} for these suppliers."""
     facts: dict[int, list[tuple]] = {}
     for supplier_id, *row in session.execute(
@@ -323,8 +323,8 @@ def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
     from supplier_dd.services import audit
 
     ids = [supplier.id for supplier in suppliers]
-    declarations = _latest_submitted_answers(session, ids)
-    contracts = _contract_facts(session, ids)
+    declarations = latest_submitted_answers(session, ids)
+    contracts = contract_facts(session, ids)
     currents = {row.supplier_id: row for row in session.scalars(
         select(RiskAssessment).where(RiskAssessment.supplier_id.in_(ids),
                                      RiskAssessment.is_current.is_(True)))}
@@ -361,7 +361,7 @@ class SubmittedAnswers:
     answers: dict
 
 
-def _latest_submitted_answers(session: Session,
+def latest_submitted_answers(session: Session,
                               supplier_ids: list[int]) -> dict[int, SubmittedAnswers]:
     """Each supplier's latest submitted declaration (as `latest_submitted_declaration` orders
     them), with its signed answers, reading only the columns scoring needs."""
