@@ -8,6 +8,7 @@ prints without a traceback.
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,21 @@ def _bool(env: dict, name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}.")
 
 
+# INSERT ... ON CONFLICT ... RETURNING (the outbox and the reminder sweep) needs SQLite 3.35.
+SQLITE_MINIMUM = (3, 35, 0)
+
+
+def require_sqlite(version: tuple[int, ...]) -> None:
+    """Refuse, with what to do, an SQLite library too old for the statements the app sends."""
+    if tuple(version) < SQLITE_MINIMUM:
+        found = ".".join(str(part) for part in version)
+        raise ConfigError(
+            f"This Python's SQLite is {found}; supplier_dd needs SQLite "
+            f"{'.'.join(map(str, SQLITE_MINIMUM))} or newer. Use a Python built against a newer "
+            "SQLite (Debian 12 and Ubuntu 22.04 have one), or PostgreSQL through DATABASE_URL."
+        )
+
+
 def normalise_database_url(raw: str) -> str:
     """Accept the URL forms operators paste and return the one SQLAlchemy should use."""
     if raw.startswith("postgres://"):
@@ -73,6 +89,8 @@ def normalise_database_url(raw: str) -> str:
         )
     if url.drivername == "sqlite" and not url.database:
         raise ConfigError("DATABASE_URL for SQLite must name a file, e.g. sqlite:///data.sqlite3.")
+    if url.drivername == "sqlite":
+        require_sqlite(sqlite3.sqlite_version_info)
     if url.drivername.startswith("postgresql") and not url.database:
         raise ConfigError("DATABASE_URL for PostgreSQL must name a database after the host.")
     return raw

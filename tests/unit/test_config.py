@@ -42,3 +42,13 @@ def test_production_requires_a_real_secret_key():
         settings(SUPPLIER_DD_ENV="production")
     with pytest.raises(ConfigError, match="at least 32 characters"):
         settings(SUPPLIER_DD_ENV="production", SECRET_KEY="short")
+
+
+def test_an_sqlite_too_old_for_the_outbox_statements_is_refused_with_what_to_do():
+    from supplier_dd.config import require_sqlite
+
+    with pytest.raises(ConfigError, match=r"SQLite is 3\.31\.1; supplier_dd needs SQLite "
+                                          r"3\.35\.0 or newer.*PostgreSQL"):
+        require_sqlite((3, 31, 1))
+    require_sqlite((3, 35, 0))
+    require_sqlite((3, 40, 1))
