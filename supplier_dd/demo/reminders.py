@@ -21,6 +21,7 @@ from supplier_dd.models import AttestationReminder, AttestationSchedule, OutboxM
 from supplier_dd.models.attestation import SCHEDULE_ACTIVE
 from supplier_dd.services import outbox
 from supplier_dd.services.reminders import local_date, send_digests, sweep_batch
+from supplier_dd.services.risk import refresh_next_due
 
 # Slug -> days from today to the re-attestation due date (negative: overdue).
 DUE_IN_DAYS = {
@@ -69,7 +70,8 @@ def load_reminders(ctx) -> None:
         schedule.holidays_known = due.holidays_known
         schedule.next_reminder_on = first_check_on(due.on, start)
         schedule.updated_at = ctx.now
-    ctx.session.flush()
+        ctx.session.flush()
+        refresh_next_due(ctx.session, supplier.id)  # so the dashboard shows it Overdue
     _replay_past_days(ctx, start, today)
 
 

@@ -540,3 +540,28 @@ def test_inactive_contacts_get_nothing_and_no_contact_is_reported(app, session, 
 def test_retry_refuses_unknown_and_sent_messages(session):
     with pytest.raises(ServiceError, match="no longer exists"):
         outbox_service.retry(session, 424242, datetime(2026, 1, 1))
+
+
+def test_the_demo_council_shows_its_overdue_suppliers_as_overdue_on_the_dashboard(
+        runner, session, client):
+    """`make run` is how a newcomer first sees this feature: the demo's overdue cycles must
+    count on the dashboard, which reads the due date from its summary row."""
+    from supplier_dd.models import Supplier
+    from supplier_dd.models.risk import SupplierRiskSummary
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    today = utcnow().date()
+    active = dict(session.execute(
+        select(AttestationSchedule.supplier_id, AttestationSchedule.due_on)
+        .where(AttestationSchedule.status == "active")).all())
+    shown = dict(session.execute(
+        select(SupplierRiskSummary.supplier_id, SupplierRiskSummary.next_due_on)).all())
+    assert {s: d for s, d in shown.items() if d is not None} == active
+    overdue = sorted(session.scalars(select(Supplier.name).where(Supplier.id.in_(
+        [s for s, due in active.items() if due < today]))))
+    assert len(overdue) >= 3  # the demo's paving, garments and agency suppliers
+
+    client.sign_in("officer@council.example", "demo-password-for-tests")
+    page = client.get("/officer/risk/?overdue=1").get_data(as_text=True)
+    for name in overdue:
+        assert name in page
