@@ -59,3 +59,28 @@ def test_legal_generates_the_cabinet_pack_and_downloads_pdf_and_xlsx(live_server
     assert workbook.sheetnames
     stored = {pack.kind: pack.size_bytes for pack in session.query(CabinetPack)}
     assert stored == {"pdf": len(files["pdf"]), "xlsx": len(files["xlsx"])}
+
+
+def test_a_build_that_stopped_says_so_accessibly_and_offers_to_generate_again(live_server,
+                                                                             page, session):
+    from datetime import date, timedelta
+
+    from supplier_dd.models import CabinetPackRun
+    from supplier_dd.models.base import utcnow
+
+    make_user(session, "legal", email="legal@example.org")
+    silent = utcnow() - timedelta(minutes=30)
+    run = CabinetPackRun(financial_year="2025/26", cover_date=date(2026, 5, 14), version="1.0",
+                         author="Helen Marsh", status="running", step="Counting risk",
+                         requested_by_name="Helen Marsh", requested_at=silent,
+                         heartbeat_at=silent)
+    session.add(run)
+    session.commit()
+
+    sign_in(page, live_server.url, "legal@example.org")
+    page.goto(f"{live_server.url}/reports/cabinet/runs/{run.id}")
+    assert page.get_by_text("The build stopped before it finished").is_visible()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert_accessible(page)
+    go(page.get_by_role("button", name="Generate a pack"))
+    assert page.get_by_role("heading", name="Generate a Cabinet evidence pack").is_visible()
