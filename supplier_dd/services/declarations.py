@@ -263,6 +263,11 @@ def _new_draft(session: Session, store: EvidenceStore | None, request: Declarati
                  details={"request_id": request.id, "supplier_id": draft.supplier_id,
                           "prefilled_from": source.id if source is not None else None,
                           "copied_evidence": [item.sha256 for item in draft.evidence]})
+    # The dashboard's "Declaration: Draft" filter reads the supplier's latest declaration from
+    # its summary row. Imported here because services.risk reads answers through this module.
+    from supplier_dd.services.risk import refresh_summary
+
+    refresh_summary(session, draft.supplier_id, now)
     return draft
 
 

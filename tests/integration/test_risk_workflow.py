@@ -101,6 +101,39 @@ def test_re_attesting_clears_overdue_on_the_dashboard_and_a_contract_event_moves
     assert moved < due and summary.next_due_on == moved
 
 
+def test_a_draft_started_in_the_portal_shows_on_the_dashboard_as_a_draft(session):
+    """The dashboard's declaration filter reads the latest declaration from the summary row:
+    starting a draft, or revising a submitted declaration, must reach it."""
+    from supplier_dd.services.declarations import revise, start_or_resume
+    from tests.declaration_helpers import make_request
+
+    def shown_as(status):
+        forget_headline()
+        rows, _total = dashboard_page(session, DashboardFilters(declaration=status), 1, 50,
+                                      NOW.date())
+        return {row.supplier_id for row in rows}
+
+    newcomer = make_supplier(session, name="Newcomer Ltd")
+    regular = make_supplier(session, name="Regular Ltd")
+    submitted = Declaration(supplier_id=regular.id, request=make_request(session, regular),
+                            questionnaire_id="modern_slavery", questionnaire_version=1,
+                            answers=dict(BEST))
+    session.add(submitted)
+    session.flush()
+    submit(session, submitted, signatory_name="Amara Osei", signatory_role="Director",
+           confirms_true=True, confirms_authority=True, ip=None, user=None, now=NOW)
+    session.commit()
+    assert newcomer.id in shown_as("none") and regular.id in shown_as("submitted")
+
+    start_or_resume(session, None, make_request(session, newcomer), None, NOW)
+    session.commit()
+    assert newcomer.id in shown_as("draft") and newcomer.id not in shown_as("none")
+
+    revise(session, None, submitted, None, NOW)
+    session.commit()
+    assert regular.id in shown_as("draft") and regular.id not in shown_as("submitted")
+
+
 @pytest.fixture
 def officer_client(client, session):
     make_user(session, "officer", email="officer@example.org")
