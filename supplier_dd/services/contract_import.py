@@ -31,6 +31,7 @@ from supplier_dd.domain.contracts_register import (
 from supplier_dd.domain.ppn import industry_label
 from supplier_dd.models import Contract, Supplier
 from supplier_dd.services import ServiceError
+from supplier_dd.services.risk import rescore_suppliers
 from supplier_dd.services.suppliers import normalise_name
 
 CHUNK_ROWS = 500
@@ -73,6 +74,9 @@ class ContractImportSummary:
     industries: dict[str, int] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     imported: bool = False
+    # Suppliers whose contracts the import changed, scored again (their inherent risk reads
+    # their contracts' industry and total value).
+    rescored: int = 0
 
     @property
     def unresolved(self) -> list[dict]:
@@ -264,7 +268,7 @@ class _SupplierMatcher:
 
 def _run(session: Session, rows: Iterable[tuple[int, list]], *, apply: bool,
          resolutions: Mapping[str, str] | None, progress: Progress | None,
-         now: datetime | None) -> ContractImportSummary:
+         now: datetime | None, affected: set[int] | None = None) -> ContractImportSummary:
     summary = ContractImportSummary()
     source = iter(rows)
     opening = list(itertools.islice(source, HEADER_SEARCH_ROWS))
@@ -278,7 +282,7 @@ def _run(session: Session, rows: Iterable[tuple[int, list]], *, apply: bool,
     )
     matcher = _SupplierMatcher(session, summary, resolutions or {}, now)
     seen: dict[str, int] = {}
-    state = {"writing": apply}
+    state = {"writing": apply, "affected": affected if affected is not None else set()}
     chunk: list[RegisterRow] = []
 
     def flush_chunk() -> None:
@@ -356,6 +360,7 @@ def _apply_chunk(session: Session, chunk: list[RegisterRow], summary: ContractIm
         if stored == incoming:
             summary.unchanged += 1
             continue
+        state["affected"].add(current.supplier_id)  # a contract moved away changes it too
         changed = [name for name, old, new in zip(CONTRACT_FIELDS, stored, incoming, strict=True)
                    if old != new]
         summary.to_update += 1
@@ -367,6 +372,7 @@ def _apply_chunk(session: Session, chunk: list[RegisterRow], summary: ContractIm
         matcher.save_new_suppliers()
         for values in itertools.chain(inserts, updates):
             values["supplier_id"] = matcher.real_id(values["supplier_id"])
+            state["affected"].add(values["supplier_id"])
         if inserts:
             session.execute(insert(Contract), inserts)
         if updates:
@@ -383,10 +389,16 @@ def preview_contracts(session: Session, rows: Iterable[tuple[int, list]], *,
 def import_contracts(session: Session, rows: Iterable[tuple[int, list]], *, now: datetime,
                      resolutions: Mapping[str, str] | None = None,
                      progress: Progress | None = None) -> ContractImportSummary:
-    """Import every row or none: raises ImportRefused (the caller rolls back) on any problem."""
-    summary = _run(session, rows, apply=True, resolutions=resolutions, progress=progress, now=now)
+    """Import every row or none: raises ImportRefused (the caller rolls back) on any problem.
+    The suppliers whose contracts changed are scored again in the same transaction, so the
+    dashboard never shows a score worked out from contracts that are no longer recorded."""
+    affected: set[int] = set()
+    summary = _run(session, rows, apply=True, resolutions=resolutions, progress=progress, now=now,
+                   affected=affected)
     if not summary.can_import:
         raise ImportRefused(summary)
     session.flush()
+    affected.discard(None)
+    summary.rescored = rescore_suppliers(session, affected, now).done
     summary.imported = True
     return summary

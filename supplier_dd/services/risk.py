@@ -35,6 +35,9 @@ from supplier_dd.models.risk import (
 
 REASON_SUBMITTED = "declaration_submitted"
 REASON_RECOMPUTE = "recompute"
+REASON_CONTRACTS = "contracts_changed"
+# Re-scores that keep the officer's review when the rating stays where it was.
+RESCORE_REASONS = (REASON_RECOMPUTE, REASON_CONTRACTS)
 
 
 def supplier_profile(session: Session, supplier: Supplier, model: RiskModel) -> InherentProfile:
@@ -157,7 +160,7 @@ def store_assessment(
     review_status = REVIEW_TO_REVIEW
     if previous is not None:
         # A new model that leaves the band where it was does not need another review.
-        if (reason == REASON_RECOMPUTE and previous.declaration_id == declaration_id
+        if (reason in RESCORE_REASONS and previous.declaration_id == declaration_id
                 and previous.residual_rank == result.residual.rank):
             review_status = previous.review_status
         previous.is_current = False
@@ -297,10 +300,32 @@ def recompute_assessments(
         if not suppliers:
             break
         with _collector_paused():
-            _recompute_batch(session, model, now, actor, suppliers, progress)
+            _recompute_batch(session, model, now, actor, suppliers, progress, REASON_RECOMPUTE)
         last_id = suppliers[-1].id
         session.flush()
         yield progress
+
+
+def rescore_suppliers(session: Session, supplier_ids, now: datetime, *,
+                      reason: str = REASON_CONTRACTS, model: RiskModel | None = None,
+                      batch_size: int = 500) -> RecomputeProgress:
+    """Score these suppliers again after what the score reads about them changed (their
+    contracts: industry and total value), in batches as `recompute_assessments` does. An
+    unchanged result changes nothing; a changed one becomes current and is audited."""
+    from supplier_dd.services import audit
+
+    model = model or load_model()
+    ids = sorted(set(supplier_ids))
+    progress = RecomputeProgress(total=len(ids))
+    for start in range(0, len(ids), batch_size):
+        suppliers = session.scalars(
+            select(Supplier).where(Supplier.id.in_(ids[start:start + batch_size]))
+            .order_by(Supplier.id)
+        ).all()
+        with _collector_paused():
+            _recompute_batch(session, model, now, audit.SYSTEM, suppliers, progress, reason)
+        session.flush()
+    return progress
 
 
 @contextmanager
@@ -319,7 +344,8 @@ def _collector_paused():
 
 
 def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
-                     suppliers: list[Supplier], progress: RecomputeProgress) -> None:
+                     suppliers: list[Supplier], progress: RecomputeProgress,
+                     reason: str) -> None:
     from supplier_dd.services import audit
 
     ids = [supplier.id for supplier in suppliers]
@@ -340,12 +366,12 @@ def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
         previous = currents.get(supplier.id)
         before = _audit_view(previous)
         row, changed = store_assessment(session, supplier, declaration_id, result, now,
-                                        REASON_RECOMPUTE, previous=previous)
+                                        reason, previous=previous)
         if changed:
             audit.record(session, "assessment.recomputed", actor, now,
                          object_type="risk_assessment", object_id=row.id, before=before,
                          after=_audit_view(row),
-                         details={"supplier_id": supplier.id,
+                         details={"supplier_id": supplier.id, "reason": reason,
                                   "model_version": model.version})
             progress.changed += 1
         else:

@@ -157,6 +157,47 @@ def test_a_newer_file_updates_by_contract_reference(session, tmp_path):
     assert count(session, Contract) == 4
 
 
+def test_suppliers_whose_contracts_change_are_scored_again_and_others_are_left(
+        session, tmp_path):
+    """Inherent risk reads a supplier's contracts (their industry, their total value): an
+    import that changes them re-scores that supplier, in the same transaction, and only it."""
+    from supplier_dd.models.risk import RiskAssessment, SupplierRiskSummary
+    from supplier_dd.services.risk import current_assessment
+
+    summary = import_contracts(session, tabular.iter_rows(
+        write_register(tmp_path / "q1.csv", CONTRACTS)), now=NOW)
+    session.commit()
+    assert summary.rescored == 3  # three new suppliers, each scored on its contracts at once
+    by_name = {s.name: s for s in session.scalars(select(Supplier))}
+    cleaner, legal = by_name["Brightwater Cleaning Services Ltd"], by_name["Marsh & Partners LLP"]
+    before = current_assessment(session, cleaner.id)
+    legal_before = current_assessment(session, legal.id)
+    value_factor = {f["factor"]: f for f in before.breakdown["inherent"]["factors"]}
+    assert value_factor["contract_value"]["detail"] == "£1,450,000"
+    assert session.get(SupplierRiskSummary, cleaner.id).assessment_id == before.id
+
+    newer = [dict(CONTRACTS[0], value="45,000"), CONTRACTS[1], CONTRACTS[2]]
+    summary = import_contracts(session, tabular.iter_rows(
+        write_register(tmp_path / "q2.csv", newer)), now=datetime(2026, 11, 29, 10, 0))
+    session.commit()
+    session.expire_all()
+    assert summary.rescored == 1
+    after = current_assessment(session, cleaner.id)
+    assert after.id != before.id and after.reason == "contracts_changed"
+    factors = {f["factor"]: f for f in after.breakdown["inherent"]["factors"]}
+    assert factors["contract_value"]["detail"] == "£45,000"
+    assert after.inherent_score < before.inherent_score
+    assert session.get(RiskAssessment, before.id).is_current is False  # kept as history
+    assert session.get(SupplierRiskSummary, cleaner.id).inherent_score == after.inherent_score
+    assert current_assessment(session, legal.id).id == legal_before.id
+    audited = session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "assessment.recomputed")).all()
+    # Three first scores on the first import, then the one change, each with its reason.
+    assert [(entry.details["supplier_id"], entry.details["reason"]) for entry in audited][-1] \
+        == (cleaner.id, "contracts_changed")
+    assert len(audited) == 4 and audited[-1].before["assessment_id"] == before.id
+
+
 def test_suppliers_are_matched_by_company_number_then_normalised_name(session, tmp_path):
     by_number = make_supplier(session, name="Brightwater Cleaning Services Limited",
                               companies_house_number="04567812")

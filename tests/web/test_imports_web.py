@@ -95,6 +95,7 @@ def test_officer_uploads_previews_and_confirms_a_register(app, officer, session)
     result = text_of(officer.get(preview_url))
     assert "Import complete" in result
     assert "Contracts register imported: 2 contracts created" in result
+    assert "2 suppliers whose contracts changed were scored again" in result
     assert contract_count(session) == 2
     assert held_files(app) == [], "the held file is deleted once imported"
     assert session.scalar(select(ImportBatch.status)) == "imported"
