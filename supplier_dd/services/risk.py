@@ -36,8 +36,9 @@ from supplier_dd.models.risk import (
 REASON_SUBMITTED = "declaration_submitted"
 REASON_RECOMPUTE = "recompute"
 REASON_CONTRACTS = "contracts_changed"
+REASON_SUPPLIER_DETAILS = "supplier_details_changed"
 # Re-scores that keep the officer's review when the rating stays where it was.
-RESCORE_REASONS = (REASON_RECOMPUTE, REASON_CONTRACTS)
+RESCORE_REASONS = (REASON_RECOMPUTE, REASON_CONTRACTS, REASON_SUPPLIER_DETAILS)
 
 
 def supplier_profile(session: Session, supplier: Supplier, model: RiskModel) -> InherentProfile:
@@ -310,8 +311,9 @@ def rescore_suppliers(session: Session, supplier_ids, now: datetime, *,
                       reason: str = REASON_CONTRACTS, model: RiskModel | None = None,
                       batch_size: int = 500) -> RecomputeProgress:
     """Score these suppliers again after what the score reads about them changed (their
-    contracts: industry and total value), in batches as `recompute_assessments` does. An
-    unchanged result changes nothing; a changed one becomes current and is audited."""
+    contracts' industry and total value, their sector or country), in batches as
+    `recompute_assessments` does. An unchanged result changes nothing; a changed one becomes
+    current and is audited."""
     from supplier_dd.services import audit
 
     model = model or load_model()

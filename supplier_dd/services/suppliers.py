@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from supplier_dd.domain.organisations import normalise_company_number
 from supplier_dd.models import Supplier
 from supplier_dd.services import ServiceError
+from supplier_dd.services.risk import REASON_SUPPLIER_DETAILS, rescore_suppliers
 
 _LEGAL_SUFFIXES = re.compile(
     r"\b(limited|ltd|plc|llp|lp|inc|incorporated|company|co|group|uk)\b\.?", re.IGNORECASE
@@ -69,16 +71,27 @@ def supplier_snapshot(supplier: Supplier) -> dict:
     }
 
 
-def create_supplier(session: Session, details: SupplierDetails) -> Supplier:
+def create_supplier(session: Session, details: SupplierDetails,
+                    now: datetime | None = None) -> Supplier:
+    """Add a supplier; given `now`, it is scored at once on what is known (sector, country),
+    so the dashboard rates it before any declaration."""
     supplier = _apply(session, Supplier(), details)
     session.add(supplier)
     session.flush()
+    if now is not None:
+        rescore_suppliers(session, [supplier.id], now, reason=REASON_SUPPLIER_DETAILS)
     return supplier
 
 
-def update_supplier(session: Session, supplier: Supplier, details: SupplierDetails) -> Supplier:
+def update_supplier(session: Session, supplier: Supplier, details: SupplierDetails,
+                    now: datetime | None = None) -> Supplier:
+    """Change a supplier's details; given `now`, a change of sector or country (which its
+    inherent risk reads) scores it again."""
+    scored_facts = (supplier.sector, supplier.country)
     _apply(session, supplier, details)
     session.flush()
+    if now is not None and (supplier.sector, supplier.country) != scored_facts:
+        rescore_suppliers(session, [supplier.id], now, reason=REASON_SUPPLIER_DETAILS)
     return supplier
 
 

@@ -65,7 +65,7 @@ def new_supplier():
     form = SupplierForm()
     if form.validate_on_submit():
         try:
-            supplier = create_supplier(db.session, _details(form))
+            supplier = create_supplier(db.session, _details(form), now=utcnow())
             audit.record(db.session, "supplier.created", request_actor(), utcnow(),
                          object_type="supplier", object_id=supplier.id,
                          after=supplier_snapshot(supplier))
@@ -124,7 +124,7 @@ def edit_supplier(supplier_id: int):
     if form.validate_on_submit():
         try:
             before = supplier_snapshot(record)
-            update_supplier(db.session, record, _details(form))
+            update_supplier(db.session, record, _details(form), now=utcnow())
             audit.record(db.session, "supplier.updated", request_actor(), utcnow(),
                          object_type="supplier", object_id=record.id, before=before,
                          after=supplier_snapshot(record))

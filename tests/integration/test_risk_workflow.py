@@ -351,3 +351,31 @@ def _model_text() -> str:
     from importlib import resources
 
     return resources.files("supplier_dd.data").joinpath("risk_model_v1.toml").read_text("utf-8")
+
+
+def test_a_supplier_added_by_an_officer_is_rated_and_a_new_country_rates_it_again(
+        session, officer_client):
+    created = officer_client.submit("/officer/suppliers/new", {
+        "name": "Harbour Logistics Ltd", "country": "GB", "sector": "", "turnover_band": ""})
+    assert created.status_code == 302
+    supplier_id = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    first = current_assessment(session, supplier_id)
+    assert first is not None and first.declaration_id is None
+    summary = session.get(SupplierRiskSummary, supplier_id)
+    assert summary.residual_band == first.residual_band and summary.assessment_id == first.id
+
+    renamed = officer_client.submit(f"/officer/suppliers/{supplier_id}/edit", {
+        "name": "Harbour Logistics UK Ltd"})
+    assert renamed.status_code == 302
+    session.expire_all()
+    assert current_assessment(session, supplier_id).id == first.id  # the name is not scored
+
+    moved = officer_client.submit(f"/officer/suppliers/{supplier_id}/edit", {"country": "BD"})
+    assert moved.status_code == 302
+    session.expire_all()
+    after = current_assessment(session, supplier_id)
+    assert after.id != first.id and after.reason == "supplier_details_changed"
+    factors = {f["factor"]: f for f in after.breakdown["inherent"]["factors"]}
+    assert "Bangladesh" in factors["countries"]["detail"]
+    assert after.inherent_score > first.inherent_score
+    assert session.get(SupplierRiskSummary, supplier_id).inherent_score == after.inherent_score
