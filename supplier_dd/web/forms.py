@@ -18,6 +18,7 @@ from supplier_dd.domain.organisations import (
     normalise_company_number,
     sectors,
 )
+from supplier_dd.web.choices import choices
 
 
 class SignInForm(FlaskForm):
@@ -84,9 +85,9 @@ class SupplierForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", "Select a country")] + list(countries())
-        self.sector.choices = [("", "Not known")] + [(s, s) for s in sectors()]
-        self.turnover_band.choices = [("", "Not known")] + list(TURNOVER_BANDS)
+        self.country.choices = choices([("", "Select a country"), *countries()])
+        self.sector.choices = choices([("", "Not known")] + [(s, s) for s in sectors()])
+        self.turnover_band.choices = choices([("", "Not known"), *TURNOVER_BANDS])
         if not self.country.data:
             self.country.data = "GB"
 

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from supplier_dd.domain.programme import REFERRAL_TYPE_LABELS, TRAINING_GROUP_LABELS
 from supplier_dd.domain.timeframes import PROGRESS_LABELS
+from supplier_dd.web.choices import choices
 
 
 class GovDateField(Field):
@@ -85,7 +86,7 @@ class WholeNumberField(IntegerField):
         self.data = int(text)
 
 
-RAG_CHOICES = [("", "Not set"), ("red", "Red"), ("amber", "Amber"), ("green", "Green")]
+RAG_CHOICES = choices([("", "Not set"), ("red", "Red"), ("amber", "Amber"), ("green", "Green")])
 
 
 class ActionForm(FlaskForm):
@@ -103,7 +104,8 @@ class ActionForm(FlaskForm):
     end_date = GovDateField("Due date (optional)")
     progress = SelectField(
         "Progress", widget=GovSelect(),
-        choices=[("", "Not recorded")] + [(p.value, label) for p, label in PROGRESS_LABELS.items()],
+        choices=choices([("", "Not recorded")]
+                        + [(p.value, label) for p, label in PROGRESS_LABELS.items()]),
     )
     comments = TextAreaField("Comments (optional)", widget=GovTextArea())
     rag = RadioField("RAG status", widget=GovRadioInput(), choices=RAG_CHOICES, default="",
@@ -125,7 +127,7 @@ class ImportActionPlanForm(FlaskForm):
 class TrainingForm(FlaskForm):
     staff_group = RadioField(
         "Who was trained?", widget=GovRadioInput(),
-        choices=[(g.value, label) for g, label in TRAINING_GROUP_LABELS.items()],
+        choices=choices((g.value, label) for g, label in TRAINING_GROUP_LABELS.items()),
         validators=[InputRequired(message="Select the group that was trained")],
     )
     course = StringField(
@@ -154,7 +156,7 @@ class ReferralForm(FlaskForm):
                                required_message="Enter the date of the referral or concern")
     referral_type = RadioField(
         "Type", widget=GovRadioInput(),
-        choices=[(t.value, label) for t, label in REFERRAL_TYPE_LABELS.items()],
+        choices=choices((t.value, label) for t, label in REFERRAL_TYPE_LABELS.items()),
         validators=[InputRequired(message="Select the type of referral")],
     )
     service_area = StringField(
@@ -181,9 +183,9 @@ class EvidenceForm(FlaskForm):
 
     def __init__(self, tenders, contracts, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tender_id.choices = [("", "None")] + [
+        self.tender_id.choices = choices([("", "None")] + [
             (str(t.id), f"{t.reference}: {t.title}") for t in tenders
-        ]
-        self.contract_id.choices = [("", "None")] + [
+        ])
+        self.contract_id.choices = choices([("", "None")] + [
             (str(c.id), f"{c.reference}: {c.title}") for c in contracts
-        ]
+        ])

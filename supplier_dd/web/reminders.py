@@ -26,6 +26,7 @@ from supplier_dd.services import ServiceError
 from supplier_dd.services import outbox as outbox_service
 from supplier_dd.services import reminders as reminders_service
 from supplier_dd.web.access import requires
+from supplier_dd.web.choices import choices
 from supplier_dd.web.paging import page_number
 
 bp = Blueprint("reminders", __name__)
@@ -63,7 +64,7 @@ class _GovDateField(DateField):
 class ContractEventForm(FlaskForm):
     event = RadioField(
         "What happened?",
-        choices=[(reason.value, reason.label) for reason in CONTRACT_EVENTS],
+        choices=choices((reason.value, reason.label) for reason in CONTRACT_EVENTS),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose what happened")],
     )

@@ -46,6 +46,7 @@ from supplier_dd.services.risk_dashboard import (
 )
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.choices import choices
 from supplier_dd.web.paging import page_number
 from supplier_dd.web.risk_forms import CloseQueryForm, CorrectiveActionForm, ReviewForm, SignOffForm
 
@@ -176,7 +177,7 @@ def review(supplier_id: int):
     if assessment is None:
         abort(404)
     form = ReviewForm()
-    form.questions.choices = review_service.queryable_questions(assessment)
+    form.questions.choices = choices(review_service.queryable_questions(assessment))
     if form.validate_on_submit():
         queries = []
         if form.decision.data == "query":

@@ -13,15 +13,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from supplier_dd.web.choices import choices
 from supplier_dd.web.programme_forms import GovDateField
 
 
 class ReviewForm(FlaskForm):
     decision = RadioField(
         "Your decision", widget=GovRadioInput(),
-        choices=[("accept", "Accept the assessment"),
-                 ("query", "Query answers with the supplier"),
-                 ("reject", "Reject the declaration")],
+        choices=choices([("accept", "Accept the assessment"),
+                         ("query", "Query answers with the supplier"),
+                         ("reject", "Reject the declaration")]),
         validators=[DataRequired(message="Select accept, query or reject")],
     )
     reason = TextAreaField(
@@ -60,7 +61,8 @@ class CorrectiveActionForm(FlaskForm):
 class SignOffForm(FlaskForm):
     outcome = RadioField(
         "Is the action done?", widget=GovRadioInput(),
-        choices=[("sign_off", "Yes, sign it off"), ("reopen", "No, send it back to the supplier")],
+        choices=choices([("sign_off", "Yes, sign it off"),
+                         ("reopen", "No, send it back to the supplier")]),
         validators=[DataRequired(message="Select whether to sign off or send back")],
     )
     note = TextAreaField("Note", widget=GovTextArea(), validators=[Length(max=5000)])
