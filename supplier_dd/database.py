@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from supplier_dd.extensions import db
 
@@ -35,3 +37,23 @@ def attach_connection_settings(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _configure_sqlite_connection)
+
+
+def dialect_insert(session: Session):
+    """The INSERT construct of the session's database, the one with ON CONFLICT."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def insert_ignoring_duplicates(session: Session, model, rows: list[dict], key: str) -> list:
+    """INSERT ... ON CONFLICT (key) DO NOTHING for many rows at once (SQLAlchemy's
+    "insertmanyvalues"); returns the keys of the rows actually inserted. A concurrent
+    transaction inserting the same key makes this one wait for it, then skip the row."""
+    if not rows:
+        return []
+    table = model.__table__
+    statement = (
+        dialect_insert(session)(table)
+        .on_conflict_do_nothing(index_elements=[key])
+        .returning(table.c[key])
+    )
+    return list(session.execute(statement, rows).scalars())

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from supplier_dd.database import dialect_insert
 from supplier_dd.domain.audit_chain import (
     GENESIS_HASH,
     ChainBreak,
@@ -119,12 +120,8 @@ def _lock_head(session: Session) -> AuditChainHead:
         # The very first entry. Two first writers at once must not both insert the head (a
         # unique-key 500 on PostgreSQL, found by tests/reliability): the loser of the insert
         # waits for the winner's commit, does nothing, and then locks the winner's row.
-        if session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
         session.execute(
-            insert(AuditChainHead)
+            dialect_insert(session)(AuditChainHead)
             .values(id=1, last_sequence=0, last_hash=GENESIS_HASH)
             .on_conflict_do_nothing(index_elements=["id"])
         )

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from supplier_dd.database import insert_ignoring_duplicates
 from supplier_dd.models.outbox import OutboxMessage
 from supplier_dd.services import ServiceError
 
@@ -81,24 +80,6 @@ def enqueue_many(session: Session, messages: Iterable[NewMessage], now: datetime
                         key=lambda m: m.dedupe_key)
     ]
     return set(insert_ignoring_duplicates(session, OutboxMessage, rows, "dedupe_key"))
-
-
-def insert_ignoring_duplicates(session: Session, model, rows: list[dict], key: str) -> list:
-    """INSERT ... ON CONFLICT (key) DO NOTHING for many rows at once (SQLAlchemy's
-    "insertmanyvalues"); returns the keys of the rows actually inserted."""
-    if not rows:
-        return []
-    table = model.__table__
-    statement = (
-        _insert_for(session)(table)
-        .on_conflict_do_nothing(index_elements=[key])
-        .returning(table.c[key])
-    )
-    return list(session.execute(statement, rows).scalars())
-
-
-def _insert_for(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def backoff(attempts: int) -> timedelta:

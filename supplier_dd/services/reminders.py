@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from supplier_dd.bank_holidays import england_and_wales
+from supplier_dd.database import insert_ignoring_duplicates
 from supplier_dd.domain.reminders import (
     DEFAULT_REMINDERS,
     TEMPLATE_DIGEST,
@@ -281,7 +282,7 @@ class _SweepWrites:
         """Queue the messages and record the reminders; returns how many messages were new."""
         queued = outbox.enqueue_many(session, self.messages, now)
         self.reminders.sort(key=lambda row: row["dedupe_key"])  # same lock order in every sweep
-        outbox.insert_ignoring_duplicates(session, AttestationReminder, self.reminders,
+        insert_ignoring_duplicates(session, AttestationReminder, self.reminders,
                                           "dedupe_key")
         return len(queued)
 

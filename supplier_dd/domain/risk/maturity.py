@@ -106,12 +106,8 @@ def max_points(question: ScoringQuestion) -> int:
     return sum(points) if question.type == "multiple_choice" else max(points)
 
 
-def chosen_values(question: ScoringQuestion, answer: Any) -> tuple[str, ...]:
-    """The option values an answer picks; anything not an option of the question is ignored."""
-    return _chosen({option.value: option for option in question.options}, answer)
-
-
 def _chosen(options: Mapping[str, ScoringOption], answer: Any) -> tuple[str, ...]:
+    """The option values an answer picks; anything not an option of the question is ignored."""
     if answer is None or answer == "" or answer == []:
         return ()
     if isinstance(answer, list | tuple):
