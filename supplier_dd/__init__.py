@@ -86,8 +86,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from supplier_dd.web import blueprints
+    from supplier_dd.web import blueprints, url_ids
 
+    url_ids.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
 
