@@ -94,10 +94,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from supplier_dd.web import access, input_guard, security_headers
+    from supplier_dd.web import access, input_guard, security_headers, user_sessions
 
     security_headers.init_app(app)
     input_guard.init_app(app)
+    user_sessions.init_app(app)
     access.init_app(app)
 
 

@@ -30,6 +30,7 @@ from supplier_dd.models.risk import (
 )
 from supplier_dd.models.supplier import Supplier
 from supplier_dd.models.user import User
+from supplier_dd.models.user_session import UserSession
 
 __all__ = [
     "CabinetPack",
@@ -62,5 +63,6 @@ __all__ = [
     "Supplier",
     "Tender",
     "User",
+    "UserSession",
     "tender_invitations",
 ]

@@ -183,7 +183,7 @@ def set_active(
     session: Session, user: User, active: bool, *, by: User | None, actor, now: datetime
 ) -> bool:
     """Deactivate (no sign-in, existing sessions end) or reactivate an account, audited."""
-    from supplier_dd.services import audit
+    from supplier_dd.services import audit, user_sessions
 
     if bool(user.active) == active:
         return False
@@ -195,6 +195,9 @@ def set_active(
                 "This is the only active admin account; make someone else an admin first"
             )
     user.active = active
+    if not active:
+        # Ended, not just refused while inactive: reactivation must not revive an old cookie.
+        user_sessions.end_sessions_of(session, user.id, now, user_sessions.DEACTIVATED)
     session.flush()
     audit.record(
         session,

@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from supplier_dd.domain.roles import home_endpoint
@@ -29,6 +29,7 @@ from supplier_dd.services.invitations import (
     find_open_invitation,
 )
 from supplier_dd.services.users import authenticate
+from supplier_dd.web import user_sessions
 from supplier_dd.web.access import public
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.forms import SetPasswordForm, SignInForm
@@ -51,6 +52,8 @@ def init_login_manager(manager: LoginManager) -> None:
             # it means reactivating the account later does not bring the old session back.
             session.clear()
             return None
+        if user is not None and not user_sessions.is_live(user):
+            return None  # signed out on the server, idle too long, or never issued by it
         return user
 
 
@@ -75,13 +78,6 @@ def _login_rate_limit() -> str:
     return current_app.config["SUPPLIER_DD_SETTINGS"].login_rate_limit
 
 
-def _start_session(user: User) -> None:
-    # A fresh session on sign-in, so a session id planted before sign-in is worth nothing.
-    session.clear()
-    session.permanent = True
-    login_user(user)
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
     _login_rate_limit,
@@ -100,6 +96,7 @@ def sign_in():
         outcome = authenticate(db.session, form.email.data, form.password.data, now)
         user = outcome.user
         if user is not None:
+            target = safe_next(request.args.get("next")) or url_for(home_endpoint(user.role))
             audit.record(
                 db.session,
                 "auth.sign_in",
@@ -108,11 +105,10 @@ def sign_in():
                 object_type="user",
                 object_id=user.id,
             )
+            token = user_sessions.begin(user, now)
             db.session.commit()
-            _start_session(user)
-            return redirect(
-                safe_next(request.args.get("next")) or url_for(home_endpoint(user.role))
-            )
+            user_sessions.sign_in_browser(user, token)
+            return redirect(target)
         account = outcome.account
         audit.record(
             db.session,
@@ -143,14 +139,16 @@ def sign_in():
 @public
 def sign_out():
     if current_user.is_authenticated:
+        now = utcnow()
         audit.record(
             db.session,
             "auth.sign_out",
             request_actor(),
-            utcnow(),
+            now,
             object_type="user",
             object_id=current_user.id,
         )
+        user_sessions.end_current(now)
         db.session.commit()
     logout_user()
     session.clear()
@@ -187,6 +185,7 @@ def accept(token: str):
                     "supplier_id": user.supplier_id,
                 },
             )
+            session_token = user_sessions.begin(user, now)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
@@ -198,7 +197,7 @@ def accept(token: str):
             db.session.rollback()
             form.password.errors = [str(error)]
         else:
-            _start_session(user)
+            user_sessions.sign_in_browser(user, session_token)
             flash("Your password is set and you are signed in")
             return redirect(url_for(home_endpoint(user.role)))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
