@@ -11,6 +11,7 @@ from supplier_dd.domain.questionnaire import Question, current_version
 from supplier_dd.models import Declaration, DeclarationRequest, Tender
 from supplier_dd.models.base import utcnow
 from tests.factories import make_supplier, make_user
+from tests.helpers import csrf_token_in
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG_BYTES = (
@@ -193,3 +194,20 @@ def add_declaration_records(session, supplier) -> dict:
     session.flush()
     return {"other_request": request.id, "other_declaration": declaration.id,
             "other_evidence": evidence.id}
+
+
+STATEMENT_PAGE = "/supplier/declarations/{id}/sections/s54/statement"
+
+
+def start_declaration(client, request_id: int) -> int:
+    """As the signed-in contact, start the request's declaration; its id."""
+    token = csrf_token_in(client.get("/supplier/").text)
+    response = client.post(f"/supplier/requests/{request_id}/start", data={"csrf_token": token})
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def upload_statement(client, declaration_id: int, content: bytes, filename: str):
+    """Upload as a browser does: the statement page's form, with its answers, plus the file."""
+    return client.submit(STATEMENT_PAGE.format(id=declaration_id), {
+        "action": "upload", "s54_statement_file": (io.BytesIO(content), filename),
+    }, content_type="multipart/form-data")

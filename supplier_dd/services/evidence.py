@@ -7,12 +7,13 @@ executable is refused. Files are only ever served as downloads (see web views).
 from __future__ import annotations
 
 import hashlib
-import io
+import mimetypes
 import os
 import re
 import secrets
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import filetype
 from sqlalchemy.orm import Session
 
+from supplier_dd.bounded_zip import ArchiveTooLarge, open_bounded, read_member
 from supplier_dd.domain.questionnaire import Questionnaire, visible_questions
 from supplier_dd.models import Declaration, EvidenceFile, User
 from supplier_dd.services import ServiceError, audit
@@ -33,29 +35,34 @@ ALLOWED_TYPES = {
     PDF: "PDF", DOCX: "Word (DOCX)", ODT: "OpenDocument (ODT)", PNG: "PNG", JPEG: "JPEG",
 }
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt", PNG: ".png", JPEG: ".jpg"}
+# Other spellings people use for the same type, kept as they are.
+_ALSO_ACCEPTED = {JPEG: (".jpeg", ".jpe")}
 ALLOWED_DESCRIPTION = "PDF, DOCX, ODT, PNG or JPEG"
 MAX_FILES_PER_QUESTION = 5
 
 
 def _zip_document_type(data: bytes) -> str | None:
-    """DOCX and ODT are zip files; tell them apart (and from any other zip) by their manifests."""
+    """DOCX and ODT are zip files; tell them apart (and from any other zip) by their manifests.
+
+    Raises ArchiveTooLarge for a zip bomb, before inflating any of it."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_bounded(data) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                declared = read_member(archive, "mimetype").decode("ascii", "replace").strip()
                 return ODT if declared == ODT else None
             if "[Content_Types].xml" in names and "word/document.xml" in names:
-                manifest = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+                manifest = read_member(archive, "[Content_Types].xml").decode("utf-8", "replace")
                 if "wordprocessingml.document.main+xml" in manifest:
                     return DOCX
-    except (zipfile.BadZipFile, KeyError, RuntimeError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, RuntimeError, ValueError,
+            NotImplementedError):
         return None
     return None
 
 
 def detect_content_type(data: bytes) -> str | None:
-    """The allowed type these bytes really are, or None."""
+    """The allowed type these bytes really are, or None. Raises ArchiveTooLarge."""
     kind = filetype.guess(data)
     if kind is None:
         return None
@@ -74,6 +81,22 @@ def safe_filename(name: str) -> str:
     )
     base = base.strip().strip(".") or "evidence"
     return base[:200]
+
+
+def filename_for_type(name: str, content_type: str) -> str:
+    """The safe name ending in the extension of the type its bytes really are.
+
+    The computer that saves a download opens it by its extension, so a PDF uploaded as
+    statement.html is offered as statement.pdf and opens in a PDF reader, never a browser. An
+    extension the system knows for another type is replaced; any other dot is kept."""
+    name = safe_filename(name)
+    stem, dot, suffix = name.rpartition(".")
+    suffix = f".{suffix.lower()}"
+    if dot and suffix in (EXTENSIONS[content_type], *_ALSO_ACCEPTED.get(content_type, ())):
+        return name
+    if dot and stem and mimetypes.guess_type(name, strict=False)[0] is not None:
+        name = stem
+    return name + EXTENSIONS[content_type]
 
 
 def _size_label(max_bytes: int) -> str:
@@ -148,16 +171,20 @@ def add_evidence(
         raise ServiceError("The selected file is empty")
     if len(data) > max_bytes:
         raise ServiceError(f"The selected file must be smaller than {_size_label(max_bytes)}")
-    content_type = detect_content_type(data)
+    try:
+        content_type = detect_content_type(data)
+    except ArchiveTooLarge as reason:
+        raise ServiceError(
+            f"The selected file cannot be opened safely: {reason}. Save it again from your "
+            "word processor, or upload it as a PDF"
+        ) from None
     if content_type is None:
         raise ServiceError(f"The selected file must be a {ALLOWED_DESCRIPTION}")
     if len(evidence_for(declaration, question_id)) >= MAX_FILES_PER_QUESTION:
         raise ServiceError(
             f"You can upload up to {MAX_FILES_PER_QUESTION} files here; remove one first"
         )
-    name = safe_filename(filename)
-    if not name.lower().endswith(EXTENSIONS[content_type]) and "." not in name:
-        name += EXTENSIONS[content_type]
+    name = filename_for_type(filename, content_type)
     stored_name = store.write(data)
     record = EvidenceFile(
         declaration=declaration, question_id=question_id, original_filename=name,

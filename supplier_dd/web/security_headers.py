@@ -1,6 +1,6 @@
 """Content Security Policy and other headers, through Flask-Talisman."""
 
-from flask import Flask
+from flask import Flask, Response
 
 from supplier_dd.extensions import talisman
 
@@ -16,10 +16,28 @@ CSP = {
     "base-uri": "'self'",
     "object-src": "'none'",
 }
+# A file served as a download may be anything a supplier uploaded (an HTML page that is also
+# a PDF, say). If a browser ever shows one instead of saving it, it runs nothing, loads
+# nothing and has no origin to act for.
+DOWNLOAD_CSP = "default-src 'none'; sandbox"
+
+
+def _is_download(response: Response) -> bool:
+    return response.headers.get("Content-Disposition", "").lower().startswith("attachment")
 
 
 def init_app(app: Flask) -> None:
     https = app.config["SUPPLIER_DD_SETTINGS"].base_url.startswith("https://")
+
+    # Registered before Talisman because Flask runs after_request hooks last-registered
+    # first: Talisman sets the site's policy on every response, then this puts the
+    # download's own policy back (a view's header would be overwritten).
+    @app.after_request
+    def sandbox_downloads(response: Response) -> Response:
+        if _is_download(response):
+            response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+        return response
+
     talisman.init_app(
         app,
         content_security_policy=CSP,

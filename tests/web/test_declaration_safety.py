@@ -19,6 +19,7 @@ from tests.declaration_helpers import (
     EXE_BYTES,
     PDF_BYTES,
     PNG_BYTES,
+    STATEMENT_PAGE,
     add_declaration_records,
     all_form_values,
     declaration_of,
@@ -27,12 +28,12 @@ from tests.declaration_helpers import (
     make_request,
     odt_bytes,
     plain_zip_bytes,
+    start_declaration,
     supplier_with_contact,
+    upload_statement,
 )
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token_in, text_of
-
-STATEMENT_PAGE = "/supplier/declarations/{id}/sections/s54/statement"
 
 
 @pytest.fixture
@@ -50,17 +51,7 @@ def own(session):
 
 def _start(client, own) -> int:
     client.sign_in("own@supplier.example", PASSWORD)
-    token = csrf_token_in(client.get("/supplier/").text)
-    response = client.post(f"/supplier/requests/{own['request'].id}/start",
-                           data={"csrf_token": token})
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def _upload(client, declaration_id, content: bytes, filename: str):
-    """Upload as a browser does: the page's form, with its current answers, plus the file."""
-    return client.submit(STATEMENT_PAGE.format(id=declaration_id), {
-        "action": "upload", "s54_statement_file": (io.BytesIO(content), filename),
-    }, content_type="multipart/form-data")
+    return start_declaration(client, own["request"].id)
 
 
 def _sign(client, declaration_id):
@@ -73,7 +64,7 @@ def _sign(client, declaration_id):
 def _submitted(client, session, own) -> int:
     declaration_id = _start(client, own)
     fill_everything(client, declaration_id, all_form_values())
-    assert _upload(client, declaration_id, PDF_BYTES, "statement.pdf").status_code == 302
+    assert upload_statement(client, declaration_id, PDF_BYTES, "statement.pdf").status_code == 302
     assert _sign(client, declaration_id).status_code == 302
     assert declaration_of(session, declaration_id).status == "submitted"
     return declaration_id
@@ -219,7 +210,7 @@ def test_bad_files_are_rejected_with_a_clear_message(client, session, own, conte
     declaration_id = _start(client, own)
     client.submit(f"/supplier/declarations/{declaration_id}/sections/s54/relevance",
                   all_form_values())
-    response = _upload(client, declaration_id, content, filename)
+    response = upload_statement(client, declaration_id, content, filename)
     assert response.status_code == 200
     body = text_of(response)
     assert "There is a problem" in body
@@ -238,7 +229,7 @@ def test_allowed_files_are_recognised_by_content(client, session, own, content, 
     declaration_id = _start(client, own)
     client.submit(f"/supplier/declarations/{declaration_id}/sections/s54/relevance",
                   all_form_values())
-    assert _upload(client, declaration_id, content, filename).status_code == 302
+    assert upload_statement(client, declaration_id, content, filename).status_code == 302
     record = session.query(EvidenceFile).one()
     assert record.content_type == content_type
     download = client.get(f"/supplier/declarations/{declaration_id}/evidence/{record.id}")
