@@ -119,6 +119,8 @@ class Settings:
     run_scheduler_in_web: bool
     council_name: str
     extra: dict = field(default_factory=dict)
+    # How many proxies in front of the app may say who the client was (X-Forwarded-For).
+    trusted_proxies: int = 0
     # Reminders and the outbox (issue 5). Cron expressions are read in scheduler_timezone.
     smtp_max_attempts: int = 8
     smtp_interrupted_delivery: str = "resend"
@@ -181,6 +183,23 @@ def _reminder_settings(env: dict) -> dict:
         reminder_sweep_cron=_cron(env, "SUPPLIER_DD_REMINDER_SWEEP_CRON", "0 6 * * *", timezone),
         outbox_send_cron=_cron(env, "SUPPLIER_DD_OUTBOX_SEND_CRON", "* * * * *", timezone),
     )
+
+
+def require_shared_rate_limits(settings: Settings, web_workers: int) -> None:
+    """Refuse, in production, several web worker processes each keeping its own rate-limit
+    counts in memory: every worker would allow the full limit, so N workers allow N times it."""
+    if (
+        settings.environment == "production"
+        and web_workers > 1
+        and settings.ratelimit_storage_uri.startswith("memory:")
+    ):
+        raise ConfigError(
+            f"{web_workers} web workers would each count rate limits in their own memory "
+            f"(SUPPLIER_DD_RATELIMIT_STORAGE_URI={settings.ratelimit_storage_uri}), allowing "
+            f"{web_workers} times the limit on failed sign-ins. Set "
+            "SUPPLIER_DD_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (a Redis server all "
+            "workers share) or run one worker."
+        )
 
 
 def load_settings(env: dict | None = None, instance_path: str | None = None) -> Settings:
@@ -247,6 +266,7 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         invitation_valid_hours=_int(env, "SUPPLIER_DD_INVITATION_VALID_HOURS", 72, minimum=1),
         session_minutes=_int(env, "SUPPLIER_DD_SESSION_MINUTES", 30, minimum=1),
         run_scheduler_in_web=_bool(env, "SUPPLIER_DD_SCHEDULER_IN_WEB", False),
+        trusted_proxies=_int(env, "SUPPLIER_DD_TRUSTED_PROXIES", 0, minimum=0),
         council_name=env.get("SUPPLIER_DD_COUNCIL_NAME") or "Example District Council",
         referral_retention_days=_int(
             env,

@@ -30,6 +30,8 @@ def test_postgres_urls_are_normalised_to_psycopg():
         ({"SUPPLIER_DD_UPLOAD_MAX_MB": "0"}, "at least 1"),
         ({"SUPPLIER_DD_BASE_URL": "ftp://x"}, "must start with http"),
         ({"SUPPLIER_DD_ENV": "prod"}, "SUPPLIER_DD_ENV must be"),
+        ({"SUPPLIER_DD_TRUSTED_PROXIES": "one"}, "SUPPLIER_DD_TRUSTED_PROXIES must be a whole"),
+        ({"SUPPLIER_DD_TRUSTED_PROXIES": "-1"}, "SUPPLIER_DD_TRUSTED_PROXIES must be at least 0"),
     ],
 )
 def test_bad_values_are_named_in_the_message(env, message):
