@@ -169,6 +169,7 @@ def _submit_phase(url: str, per_client: int) -> tuple[float, list[float], list[s
     folder = tempfile.mkdtemp(prefix="bench-submit-")
     server = Server("supplier_dd:create_app()", {
         "SUPPLIER_DD_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET,
+        "SUPPLIER_DD_AUDIT_KEY": SECRET,
         "SUPPLIER_DD_BASE_URL": "http://127.0.0.1", "SUPPLIER_DD_UPLOAD_DIR": folder,
         # Eight clients sign in from one address within a second.
         "SUPPLIER_DD_LOGIN_RATE_LIMIT": "1000 per minute",

@@ -44,6 +44,9 @@ def settings_of(app: Flask) -> Settings:
 def register_instance_folder(app: Flask, settings: Settings) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(settings.upload_dir).mkdir(parents=True, exist_ok=True)
+    from supplier_dd.services import audit_key
+
+    audit_key.init_app(app, settings)  # generated into the instance folder outside production
 
 
 def register_templates(app: Flask) -> None:

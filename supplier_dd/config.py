@@ -129,6 +129,13 @@ class Settings:
     outbox_send_cron: str = "* * * * *"
     # Referral entries older than this are deleted by the scheduler (issue 7).
     referral_retention_days: int = DEFAULT_REFERRAL_RETENTION_DAYS
+    # The audit chain's anchor outside the database (issue 22): the HMAC key (from
+    # SUPPLIER_DD_AUDIT_KEY or the file SUPPLIER_DD_AUDIT_KEY_FILE; None: generated into
+    # audit_key_file on first start, development and test only) and the checkpoint directory.
+    audit_key: str | None = field(default=None, repr=False)
+    audit_key_file: str = "instance/audit.key"
+    audit_checkpoint_dir: str = "instance/audit-checkpoints"
+    audit_checkpoint_cron: str = "7 * * * *"
 
     def flask_config(self) -> dict:
         return {
@@ -202,6 +209,41 @@ def require_shared_rate_limits(settings: Settings, web_workers: int) -> None:
         )
 
 
+AUDIT_KEY_MINIMUM = 32
+
+
+def _audit_settings(env: dict, environment: str, instance: Path, timezone: str) -> dict:
+    """The audit key is never in the database: someone who can rewrite the database must not
+    be able to recompute the HMACs. Production refuses to start without one."""
+    key = env.get("SUPPLIER_DD_AUDIT_KEY") or None
+    key_file = env.get("SUPPLIER_DD_AUDIT_KEY_FILE") or None
+    if key and key_file:
+        raise ConfigError("Set only one of SUPPLIER_DD_AUDIT_KEY and SUPPLIER_DD_AUDIT_KEY_FILE.")
+    if key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(
+                f"SUPPLIER_DD_AUDIT_KEY_FILE {key_file!r} cannot be read ({error.strerror})."
+            ) from None
+    if key is None and environment == "production":
+        raise ConfigError(
+            "SUPPLIER_DD_AUDIT_KEY or SUPPLIER_DD_AUDIT_KEY_FILE must be set in production: the "
+            "key that signs the audit log, kept outside the database (e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+    if key is not None and len(key) < AUDIT_KEY_MINIMUM:
+        raise ConfigError(f"The audit key must be at least {AUDIT_KEY_MINIMUM} characters.")
+    return dict(
+        audit_key=key,
+        audit_key_file=key_file or str(instance / "audit.key"),
+        audit_checkpoint_dir=env.get("SUPPLIER_DD_AUDIT_CHECKPOINT_DIR")
+        or str(instance / "audit-checkpoints"),
+        audit_checkpoint_cron=_cron(env, "SUPPLIER_DD_AUDIT_CHECKPOINT_CRON", "7 * * * *",
+                                    timezone),
+    )
+
+
 def load_settings(env: dict | None = None, instance_path: str | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     environment = env.get("SUPPLIER_DD_ENV", "development").strip().lower()
@@ -246,6 +288,7 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         )
 
     upload_mb = _int(env, "SUPPLIER_DD_UPLOAD_MAX_MB", 10, minimum=1)
+    reminders = _reminder_settings(env)
     return Settings(
         database_url=database_url,
         secret_key=secret_key,
@@ -274,5 +317,6 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
             DEFAULT_REFERRAL_RETENTION_DAYS,
             minimum=MINIMUM_REFERRAL_RETENTION_DAYS,
         ),
-        **_reminder_settings(env),
+        **reminders,
+        **_audit_settings(env, environment, instance, reminders["scheduler_timezone"]),
     )

@@ -76,6 +76,16 @@ def stopped_packs_job(app: Flask) -> None:
     _in_app_committing(app, STOPPED_PACKS_JOB, fail_stopped_runs)
 
 
+# The audit chain's head signed into a file outside the database and mailed to admins (issue 22).
+AUDIT_CHECKPOINT_JOB = "audit_checkpoint"
+
+
+def audit_checkpoint_job(app: Flask) -> None:
+    from supplier_dd.audit_jobs import run_checkpoint
+
+    _in_app(app, AUDIT_CHECKPOINT_JOB, lambda session: run_checkpoint(app, session, utcnow))
+
+
 def _in_app_committing(app: Flask, name: str, service) -> None:
     """Run a service `fn(session, now)` as a job and commit what it did."""
 
@@ -114,6 +124,12 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         args=[app], id=STOPPED_PACKS_JOB, name="Cabinet pack builds that stopped",
         max_instances=1, coalesce=True, misfire_grace_time=300,
     )
+    scheduler.add_job(
+        audit_checkpoint_job,
+        CronTrigger.from_crontab(settings.audit_checkpoint_cron, timezone=zone), args=[app],
+        id=AUDIT_CHECKPOINT_JOB, name="Audit log checkpoint", max_instances=1, coalesce=True,
+        misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
+    )
     return scheduler
 
 
@@ -126,6 +142,8 @@ def describe(scheduler: BaseScheduler, settings: Settings) -> list[str]:
         f"{settings.referral_retention_days} days",
         f"Cabinet pack builds that stopped: cron '{STOPPED_PACKS_CRON}' "
         f"({settings.scheduler_timezone})",
+        f"Audit log checkpoint: cron '{settings.audit_checkpoint_cron}' "
+        f"({settings.scheduler_timezone}), into {settings.audit_checkpoint_dir}",
     ]
 
 

@@ -9,7 +9,9 @@ from supplier_dd.extensions import db
 
 
 class AuditEntry(db.Model):
-    """Append-only. Each row's entry_hash chains to the previous row (domain/audit_chain.py)."""
+    """Append-only. Each row's entry_hash chains to the previous row, and entry_mac is the HMAC
+    of entry_hash under the audit key held outside the database (domain/audit_chain.py); rows
+    written before the key existed have none."""
 
     __tablename__ = "audit_entries"
 
@@ -29,6 +31,7 @@ class AuditEntry(db.Model):
     details: Mapped[dict | None] = mapped_column(JSON)
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    entry_mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditChainHead(db.Model):

@@ -15,11 +15,14 @@ from supplier_dd.domain.audit_chain import (
     GENESIS_HASH,
     ChainBreak,
     ChainedEntry,
+    ChainWalk,
     canonical_json,
     entry_hash,
-    verify_chain,
+    entry_mac,
+    walk_chain,
 )
 from supplier_dd.models.audit import AuditChainHead, AuditEntry
+from supplier_dd.services.audit_key import current_key
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ def record(
         entry_hash="",
     )
     entry.entry_hash = entry_hash(entry.sequence, _content(entry), entry.previous_hash)
+    entry.entry_mac = entry_mac(current_key(), entry.entry_hash)
     session.add(entry)
     head.last_sequence = entry.sequence
     head.last_hash = entry.entry_hash
@@ -130,13 +134,14 @@ def _lock_head(session: Session) -> AuditChainHead:
     return head
 
 
-def chained_entries(session: Session, batch: int = 2000) -> Iterator[ChainedEntry]:
+def chained_entries(session: Session, batch: int = 2000,
+                    after_sequence: int = 0) -> Iterator[ChainedEntry]:
     # Plain rows, not ORM objects, so walking a long log keeps memory flat.
     columns = [
         getattr(AuditEntry, name)
-        for name in ("sequence", "previous_hash", "entry_hash", *_HASHED_FIELDS)
+        for name in ("sequence", "previous_hash", "entry_hash", "entry_mac", *_HASHED_FIELDS)
     ]
-    last = 0
+    last = after_sequence
     while True:
         rows = session.execute(
             select(*columns)
@@ -147,22 +152,48 @@ def chained_entries(session: Session, batch: int = 2000) -> Iterator[ChainedEntr
         if not rows:
             return
         for row in rows:
-            yield ChainedEntry(row.sequence, _content(row), row.previous_hash, row.entry_hash)
+            yield ChainedEntry(row.sequence, _content(row), row.previous_hash, row.entry_hash,
+                               row.entry_mac)
         last = rows[-1].sequence
 
 
-def verify(session: Session) -> ChainBreak | None:
-    found = verify_chain(chained_entries(session))
-    if found is not None:
-        return found
-    head = session.get(AuditChainHead, 1)
-    last = session.scalar(select(AuditEntry).order_by(AuditEntry.sequence.desc()).limit(1))
-    if head is not None and (last is None or last.entry_hash != head.last_hash):
-        sequence = last.sequence if last else 0
-        return ChainBreak(
-            sequence, "the newest entries were deleted (the chain head does not match)"
-        )
-    return None
+def walk(session: Session, *, key: bytes, unsigned_through: int | None,
+         wanted: frozenset[int] = frozenset(),
+         start: tuple[int, str] = (0, GENESIS_HASH)) -> ChainWalk:
+    """Walk the stored chain (from the entry after `start`) up to the chain head row."""
+    found = walk_chain(chained_entries(session, after_sequence=start[0]), key=key,
+                       unsigned_through=unsigned_through, wanted=wanted, start=start)
+    while found.first_break is None:
+        head = session.execute(
+            select(AuditChainHead.last_sequence, AuditChainHead.last_hash)
+            .where(AuditChainHead.id == 1)
+        ).first()
+        if head is None or head.last_sequence == found.last_sequence:
+            if head is not None and head.last_hash != found.last_hash:
+                found.first_break = ChainBreak(
+                    found.last_sequence, "the chain head does not match the last entry")
+            break
+        reached = found.last_sequence
+        if head.last_sequence > reached:
+            # Entries committed while we walked (PostgreSQL reads each statement afresh):
+            # walk them too. None there means the newest entries were deleted.
+            walk_chain(chained_entries(session, after_sequence=reached), key=key,
+                       unsigned_through=unsigned_through, wanted=wanted, resume=found)
+        if found.first_break is None and found.last_sequence == reached:
+            found.first_break = ChainBreak(
+                reached, "the newest entries were deleted (the chain head does not match)")
+    return found
+
+
+def hash_at(session: Session, sequence: int) -> str | None:
+    return session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.sequence == sequence))
+
+
+def verify(session: Session, unsigned_through: int | None = 0) -> ChainBreak | None:
+    """The chain alone, under the running app's audit key: every entry intact, linked and
+    signed (entries up to `unsigned_through` may predate the key). Checkpoints outside the
+    database are compared by services.audit_checkpoints.verify_log."""
+    return walk(session, key=current_key(), unsigned_through=unsigned_through).first_break
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,22 @@
 """Checking a submitted declaration against what was signed.
 
 The stored `answers_sha256` covers the canonical answers (file answers included, with each file's
-SHA-256). It does not cover who signed or the evidence rows, so at submission the declarations
-service also writes a *seal* into the hash-chained audit log: the answers hash, the signatory,
-the submission time and every evidence file's SHA-256. A declaration is intact when
+SHA-256). It does not cover who signed, whose declaration it is or the evidence rows, so at
+submission the declarations service also writes a *seal* into the hash-chained audit log
+(domain/declaration_seal.py: supplier, request, questionnaire, submitting account and IP, time,
+signatory, answers hash, evidence hashes). Being superseded is a chained event of its own. A
+declaration is intact when
 
 - its canonical answers still hash to `answers_sha256`, and its working copy still gives them;
-- the seal in the audit log still says the same answers hash, signatory and time;
+- the seal in the audit log still says the same answers hash, and every other sealed field
+  still has its sealed value;
+- its status is the one its chained history gives (submitted, or superseded by a later one);
 - its evidence rows are the ones sealed, and the files on disk still hash to what was sealed.
 
-Changing any of these with direct database access shows here and in `supplier-dd audit verify`;
-changing the seal itself breaks the audit chain.
+`verify_all` walks the seals, not the declarations, so a sealed declaration deleted or set back
+to draft is found too. Changing any of these with direct database access shows here and in
+`supplier-dd audit verify`; changing the seal itself breaks the audit chain, and re-hashing the
+chain to hide that breaks its HMACs (services/audit.py).
 """
 
 from __future__ import annotations
@@ -24,14 +30,22 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from supplier_dd.domain.audit_chain import canonical_json as audit_json
-from supplier_dd.domain.audit_chain import sha256_hex
+from supplier_dd.domain.declaration_seal import (
+    SIGNATORY_FIELDS,
+    SUBMISSION_FIELDS,
+    as_sealed,
+    differences,
+    seal_content,
+    seal_digest,
+    status_problem,
+)
 from supplier_dd.domain.questionnaire import canonical_json, load_questionnaire
 from supplier_dd.models import AuditEntry, Declaration, EvidenceFile
 from supplier_dd.models.declaration import STATUS_DRAFT
 from supplier_dd.services.evidence import EvidenceStore
 
 SUBMITTED_ACTION = "declaration.submitted"
+SUPERSEDED_ACTION = "declaration.superseded"
 
 
 def _evidence_rows(session: Session, declaration_id: int) -> list[EvidenceFile]:
@@ -46,29 +60,48 @@ def _evidence_facts(rows: list[EvidenceFile]) -> list[dict]:
              "size_bytes": row.size_bytes} for row in rows]
 
 
-def _seal_content(declaration: Declaration, evidence: list[dict]) -> dict:
-    submitted_at = declaration.submitted_at
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _facts(declaration: Declaration, evidence: list[dict]) -> dict:
+    """The declaration's sealed fields as they are stored now, as plain values."""
     return {
         "answers_sha256": declaration.answers_sha256,
         "signatory_name": declaration.signatory_name,
         "signatory_role": declaration.signatory_role,
-        "submitted_at": submitted_at.isoformat() if submitted_at is not None else None,
+        "submitted_at": _iso(declaration.submitted_at),
         "submitted_by_id": declaration.submitted_by_id,
+        "submitted_ip": declaration.submitted_ip,
+        "supplier_id": declaration.supplier_id,
+        "request_id": declaration.request_id,
+        "questionnaire_id": declaration.questionnaire_id,
+        "questionnaire_version": declaration.questionnaire_version,
+        "supersedes_id": declaration.supersedes_id,
         "evidence": evidence,
     }
 
 
 def seal_hash(content: dict) -> str:
-    return sha256_hex(audit_json({key: content.get(key) for key in (
-        "answers_sha256", "signatory_name", "signatory_role", "submitted_at", "submitted_by_id",
-        "evidence")}))
+    return seal_digest(content)
 
 
 def seal_of(session: Session, declaration: Declaration) -> dict:
     """What the audit log keeps about a declaration as it is submitted."""
-    content = _seal_content(declaration, _evidence_facts(_evidence_rows(session,
-                                                                        declaration.id)))
-    return {**content, "seal_sha256": seal_hash(content)}
+    content = seal_content(_facts(declaration, _evidence_facts(_evidence_rows(
+        session, declaration.id))))
+    return {**content, "seal_sha256": seal_digest(content)}
+
+
+@dataclass(frozen=True)
+class ChainedHistory:
+    """A declaration's life as the audit chain records it."""
+
+    seal: dict | None = None
+    seal_details: dict | None = None
+    seal_sequence: int | None = None
+    superseded: dict | None = None
+    superseded_sequence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,9 +137,13 @@ def _file_sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def declaration_checks(declaration: Declaration, seal: dict | None,
+def declaration_checks(declaration: Declaration, history: ChainedHistory | dict | None,
                        evidence: list[EvidenceFile], upload_root: Path | None) -> list[Check]:
-    """Each check of a submitted declaration, passed or failed, in the order shown to people."""
+    """Each check of a submitted declaration, passed or failed, in the order shown to people.
+    `history` may be a bare seal (as callers before issue 22 passed it)."""
+    if not isinstance(history, ChainedHistory):
+        history = ChainedHistory(seal=history)
+    seal = history.seal
     checks: list[Check] = []
     canonical = declaration.canonical_answers or ""
     hashed = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -130,9 +167,8 @@ def declaration_checks(declaration: Declaration, seal: dict | None,
     if seal is None:
         checks.append(Check("Sealed in the audit log at submission", False,
                             "no audit entry records this declaration's submission"))
-        sealed = {}
     else:
-        intact = seal_hash(seal) == seal.get("seal_sha256")
+        intact = seal_digest(seal) == seal.get("seal_sha256")
         matches = seal.get("answers_sha256") == declaration.answers_sha256
         checks.append(Check(
             "Sealed in the audit log at submission", intact and matches,
@@ -141,24 +177,10 @@ def declaration_checks(declaration: Declaration, seal: dict | None,
             else f"the audit log sealed answers hash {seal.get('answers_sha256')}, "
                  f"not {declaration.answers_sha256}",
         ))
-        sealed = seal
-    current = _seal_content(declaration, _evidence_facts(evidence))
-    if sealed:
-        differing = [label for key, label in (
-            ("signatory_name", "name"), ("signatory_role", "role"),
-            ("submitted_at", "submission time"), ("submitted_by_id", "submitting account"),
-        ) if sealed.get(key) != current[key]]
-        checks.append(Check(
-            "Signatory as signed", not differing,
-            f"{declaration.signatory_name}, {declaration.signatory_role}" if not differing
-            else "changed since submission: " + ", ".join(differing),
-        ))
-        same_rows = sealed.get("evidence") == current["evidence"]
-        checks.append(Check(
-            "Evidence records as signed", same_rows,
-            f"{len(evidence)} file{'' if len(evidence) == 1 else 's'} recorded" if same_rows
-            else "the evidence records differ from those sealed at submission",
-        ))
+    current = _facts(declaration, _evidence_facts(evidence))
+    if seal is not None:
+        sealed = as_sealed(seal, history.seal_details)
+        checks += _sealed_field_checks(declaration, sealed, current, history)
     named = _file_answers(canonical)
     by_id = {row.id: row.sha256 for row in evidence}
     checks.append(Check(
@@ -167,44 +189,93 @@ def declaration_checks(declaration: Declaration, seal: dict | None,
         else "the files named in the answers differ from the evidence records",
     ))
     if upload_root is not None:
-        broken = []
-        store = EvidenceStore(upload_root)
-        for row in evidence:
-            try:
-                path = store.path_for(row.stored_name)
-            except (TypeError, ValueError):
-                path = None  # not a name the service ever gives a file
-            actual = _file_sha256(path) if path is not None else None
-            if actual is None:
-                broken.append(f"{row.original_filename} is missing")
-            elif actual != row.sha256:
-                broken.append(f"{row.original_filename} has changed")
-        checks.append(Check(
-            "Evidence files unchanged", not broken,
-            "every file still has its SHA-256" if not broken else "; ".join(broken),
-        ))
+        checks.append(_files_check(evidence, upload_root))
     return checks
 
 
-def seals(session: Session, declaration_ids: list[int] | None = None) -> dict[int, dict]:
-    """Submission seals from the audit log, by declaration id (the latest if written twice)."""
-    statement = select(AuditEntry.object_id, AuditEntry.after).where(
-        AuditEntry.action == SUBMITTED_ACTION, AuditEntry.object_type == "declaration"
+def _sealed_field_checks(declaration: Declaration, sealed: dict, current: dict,
+                         history: ChainedHistory) -> list[Check]:
+    signatory = differences(sealed, current, SIGNATORY_FIELDS)
+    submission = differences(sealed, current, SUBMISSION_FIELDS)
+    status = status_problem(declaration.status, _iso(declaration.superseded_at),
+                            history.superseded, history.superseded_sequence)
+    same_rows = sealed.get("evidence") == current["evidence"]
+    count = len(current["evidence"])
+    return [
+        Check("Signatory as signed", not signatory,
+              f"{declaration.signatory_name}, {declaration.signatory_role}" if not signatory
+              else "changed since submission: " + ", ".join(signatory)),
+        Check("Supplier, request and submission as sealed", not submission,
+              f"{declaration.supplier.name} (supplier {declaration.supplier_id}), submitted "
+              f"from {declaration.submitted_ip or 'an unrecorded address'}" if not submission
+              else "changed since submission: " + ", ".join(submission)),
+        Check("Status as the audit log records it", status is None,
+              f"{declaration.status}, as recorded" if status is None else status),
+        Check("Evidence records as signed", same_rows,
+              f"{count} file{'' if count == 1 else 's'} recorded" if same_rows
+              else "the evidence records differ from those sealed at submission"),
+    ]
+
+
+def _files_check(evidence: list[EvidenceFile], upload_root: Path) -> Check:
+    broken = []
+    store = EvidenceStore(upload_root)
+    for row in evidence:
+        try:
+            path = store.path_for(row.stored_name)
+        except (TypeError, ValueError):
+            path = None  # not a name the service ever gives a file
+        actual = _file_sha256(path) if path is not None else None
+        if actual is None:
+            broken.append(f"{row.original_filename} is missing")
+        elif actual != row.sha256:
+            broken.append(f"{row.original_filename} has changed")
+    return Check("Evidence files unchanged", not broken,
+                 "every file still has its SHA-256" if not broken else "; ".join(broken))
+
+
+def chained_histories(session: Session,
+                      declaration_ids: list[int] | None = None) -> dict[int, ChainedHistory]:
+    """Each sealed declaration's life from the audit log, by id (the latest seal if written
+    twice)."""
+    statement = select(AuditEntry.sequence, AuditEntry.action, AuditEntry.object_id,
+                       AuditEntry.after, AuditEntry.details).where(
+        AuditEntry.action.in_([SUBMITTED_ACTION, SUPERSEDED_ACTION]),
+        AuditEntry.object_type == "declaration",
     ).order_by(AuditEntry.sequence)
     if declaration_ids is not None:
         statement = statement.where(AuditEntry.object_id.in_([str(i) for i in declaration_ids]))
-    found = {}
-    for object_id, after in session.execute(statement):
-        if object_id and object_id.isdigit() and isinstance(after, dict):
-            found[int(object_id)] = after
+    found: dict[int, ChainedHistory] = {}
+    for row in session.execute(statement):
+        if not (row.object_id and row.object_id.isdigit() and isinstance(row.after, dict)):
+            continue
+        ident = int(row.object_id)
+        known = found.get(ident, ChainedHistory())
+        if row.action == SUBMITTED_ACTION:
+            known = ChainedHistory(row.after, row.details if isinstance(row.details, dict)
+                                   else None, row.sequence, known.superseded,
+                                   known.superseded_sequence)
+        else:
+            known = ChainedHistory(known.seal, known.seal_details, known.seal_sequence,
+                                   row.after, row.sequence)
+        found[ident] = known
     return found
+
+
+def seals(session: Session, declaration_ids: list[int] | None = None) -> dict[int, dict]:
+    """Submission seals from the audit log, by declaration id."""
+    return {ident: history.seal for ident, history in
+            chained_histories(session, declaration_ids).items() if history.seal is not None}
+
+
+def history_of(session: Session, declaration: Declaration) -> ChainedHistory:
+    return chained_histories(session, [declaration.id]).get(declaration.id, ChainedHistory())
 
 
 def check_declaration(session: Session, declaration: Declaration,
                       upload_root: Path | None) -> list[Check]:
-    seal = seals(session, [declaration.id]).get(declaration.id)
-    return declaration_checks(declaration, seal, _evidence_rows(session, declaration.id),
-                              upload_root)
+    return declaration_checks(declaration, history_of(session, declaration),
+                              _evidence_rows(session, declaration.id), upload_root)
 
 
 @dataclass(frozen=True)
@@ -213,31 +284,44 @@ class DeclarationBreak:
     failed: list[Check]
 
 
+def _missing(ident: int, history: ChainedHistory) -> DeclarationBreak:
+    files = len((history.seal or {}).get("evidence") or [])
+    return DeclarationBreak(ident, [Check(
+        "Still held", False,
+        f"sealed at audit entry {history.seal_sequence} with {files} evidence "
+        f"record{'' if files == 1 else 's'}, it no longer exists in the database",
+    )])
+
+
 def verify_all(session: Session, upload_root: Path | None,
                batch: int = 500) -> Iterator[DeclarationBreak | int]:
-    """Walk every submitted (or superseded) declaration in id order. Yields a break for each one
-    that fails, and the number checked at the end."""
-    all_seals = seals(session)
-    last, checked = 0, 0
-    while True:
-        rows = session.scalars(
-            select(Declaration).where(Declaration.id > last, Declaration.status != STATUS_DRAFT)
-            .order_by(Declaration.id).limit(batch)
-        ).all()
-        if not rows:
-            break
-        evidence: dict[int, list[EvidenceFile]] = {row.id: [] for row in rows}
+    """Check every declaration the audit log sealed, and every declaration stored as submitted
+    or superseded, in id order. Yields a break for each that fails (a sealed declaration that is
+    gone fails too), and the number checked at the end."""
+    histories = chained_histories(session)
+    stored_ids = set(session.scalars(
+        select(Declaration.id).where(Declaration.status != STATUS_DRAFT)))
+    wanted = sorted(stored_ids | {i for i, h in histories.items() if h.seal is not None})
+    checked = 0
+    for offset in range(0, len(wanted), batch):
+        ids = wanted[offset:offset + batch]
+        rows = {row.id: row for row in session.scalars(
+            select(Declaration).where(Declaration.id.in_(ids)))}
+        evidence: dict[int, list[EvidenceFile]] = {ident: [] for ident in rows}
         for item in session.scalars(
-            select(EvidenceFile).where(EvidenceFile.declaration_id.in_(list(evidence)))
+            select(EvidenceFile).where(EvidenceFile.declaration_id.in_(list(rows)))
             .order_by(EvidenceFile.id)
         ):
             evidence[item.declaration_id].append(item)
-        for row in rows:
-            checks = declaration_checks(row, all_seals.get(row.id), evidence[row.id],
-                                        upload_root)
+        for ident in ids:
+            history = histories.get(ident, ChainedHistory())
+            row = rows.get(ident)
+            if row is None:
+                yield _missing(ident, history)
+                continue
+            checks = declaration_checks(row, history, evidence[ident], upload_root)
             failed = [check for check in checks if not check.passed]
             if failed:
-                yield DeclarationBreak(row.id, failed)
-        checked += len(rows)
-        last = rows[-1].id
+                yield DeclarationBreak(ident, failed)
+        checked += len(ids)
     yield checked

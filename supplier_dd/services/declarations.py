@@ -443,7 +443,9 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
         session.flush()
         audit.record(session, "declaration.superseded", actor, now, object_type="declaration",
                      object_id=previous.id, before={"status": STATUS_SUBMITTED},
-                     after={"status": STATUS_SUPERSEDED, "superseded_by": declaration.id})
+                     after={"status": STATUS_SUPERSEDED, "superseded_by": declaration.id,
+                            # Sealed so that verify can hold the row to it (issue 22).
+                            "superseded_at": now.isoformat()})
     canonical = canonical_json(questionnaire, declaration.answers or {})
     declaration.canonical_answers = canonical
     declaration.answers_sha256 = answers_sha256(canonical)

@@ -29,7 +29,7 @@ from supplier_dd.models import Contract, Declaration, DeclarationRequest, Suppli
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError
 from supplier_dd.services import declarations as service
-from supplier_dd.services.declaration_integrity import check_declaration
+from supplier_dd.services.declaration_integrity import check_declaration, seals
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.declarations import (
@@ -152,8 +152,8 @@ def verify(declaration_id: int):
     """Check a submitted declaration now: answers against their SHA-256, signatory and evidence
     against the seal in the audit log, and every evidence file on disk."""
     declaration = db.get_or_404(Declaration, declaration_id)
-    if declaration.is_draft:
-        abort(404)  # nothing is signed yet
+    if declaration.is_draft and not seals(db.session, [declaration.id]):
+        abort(404)  # nothing is signed yet (a sealed one set back to draft is shown failing)
     upload_root = Path(current_app.config["SUPPLIER_DD_SETTINGS"].upload_dir)
     checks = check_declaration(db.session, declaration, upload_root)
     return render_template(
