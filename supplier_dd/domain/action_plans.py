@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from supplier_dd.domain.control_characters import without_control_characters
 from supplier_dd.domain.timeframes import (
     DateError,
     Progress,
@@ -752,4 +753,4 @@ def parse_action_plan(text: str, default_title: str = "Imported action plan") ->
     """Parse a tab-separated action plan. Raises ActionPlanError listing every problem."""
     if "\x00" in text:
         raise ActionPlanError(["This file is not an action plan: it is not a text file."])
-    return _Parser(text, default_title).parse()
+    return _Parser(without_control_characters(text), default_title).parse()

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from supplier_dd.domain.control_characters import without_control_characters
+
 # What councils write in an optional cell that has no value yet.
 _BLANK_MARKERS = frozenset({"", "-", "--", "n/a", "na", "none", "null", "nil", "tbc", "tba"})
 
@@ -67,12 +69,13 @@ def is_blank(value) -> bool:
 
 
 def text(value, *, max_length: int | None = None, what: str = "Value") -> str:
-    """Cell text on one line, with surrounding and repeated whitespace removed."""
+    """Cell text on one line, with surrounding and repeated whitespace and any control
+    characters removed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # XLSX stores typed references like 2023001 as floats
-    cleaned = " ".join(str(value).split())
+    cleaned = " ".join(without_control_characters(str(value)).split())
     if max_length is not None and len(cleaned) > max_length:
         raise CellError(f"{what} is {len(cleaned)} characters long; the limit is {max_length}")
     return cleaned
@@ -82,7 +85,8 @@ def lines(value) -> tuple[str, ...]:
     """A multi-value cell (values joined by line breaks) as its non-empty values."""
     if value is None:
         return ()
-    return tuple(part.strip() for part in str(value).splitlines() if part.strip())
+    parts = without_control_characters(str(value)).splitlines()
+    return tuple(part.strip() for part in parts if part.strip())
 
 
 def flag(value) -> bool:

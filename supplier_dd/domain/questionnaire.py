@@ -43,6 +43,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from supplier_dd.domain.control_characters import control_character_problem
 from supplier_dd.domain.organisations import (
     country_name,
     is_country,
@@ -747,8 +748,9 @@ def validate_answer(question: Question, raw: Any, *, today: date | None = None) 
     text = str(raw or "").replace("\r\n", "\n").strip()
     if not text:
         return AnswerCheck(None)
-    if "\x00" in text:
-        return AnswerCheck(error=f"{question.short} must not contain control characters")
+    # Several lines allowed for every kind: a one-line answer's breaks are folded below.
+    if problem := control_character_problem(question.short, text, multiline=True):
+        return AnswerCheck(error=problem)
     if question.max_length and len(text) > question.max_length:
         return AnswerCheck(
             error=f"{question.short} must be {question.max_length:,} characters or fewer"

@@ -2,8 +2,9 @@
 each figure, and an 'Evidence index' sheet listing every figure with its source.
 
 Values are written as numbers (percentages as numbers shown with a % sign), so officers can check
-the arithmetic. The workbook is written in write-only mode, which streams rows instead of holding
-them all, and its timestamps come from the cover date: the same ReportData gives the same bytes.
+the arithmetic; text is written as text through supplier_dd.spreadsheets, never as a formula.
+The workbook is written in write-only mode, which streams rows instead of holding them all, and
+its timestamps come from the cover date: the same ReportData gives the same bytes.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from supplier_dd.reports.data import (
     FigureGroup,
     ReportData,
 )
+from supplier_dd.spreadsheets import sheet_text, xlsx_cell, xlsx_row
 
 SHEET_NAMES = {
     SUMMARY: "Summary",
@@ -66,7 +68,7 @@ class _SheetWriter:
 
     def _cell(self, value: Cell, font: Font | None = None, fill: PatternFill | None = None,
               number_format: str | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
+        cell = xlsx_cell(self.sheet, value)
         if font is not None:
             cell.font = font
         if fill is not None:
@@ -97,7 +99,7 @@ class _SheetWriter:
     def plain_rows(self, rows: Iterable[Sequence[Cell]]) -> None:
         """Row-level evidence can be long: unstyled cells keep it quick to write."""
         for values in rows:
-            self.sheet.append(list(values))
+            self.sheet.append(xlsx_row(self.sheet, values))
 
 
 def _value_format(figure: Figure) -> dict[int, str]:
@@ -253,9 +255,9 @@ def render_xlsx(data: ReportData) -> bytes:
     workbook = Workbook(write_only=True)
     stamp = datetime.combine(data.cover.cover_date, time())
     properties = workbook.properties
-    properties.creator = data.cover.author
-    properties.lastModifiedBy = data.cover.author
-    properties.title = f"{data.cover.council}: {data.cover.title}"
+    properties.creator = sheet_text(data.cover.author)
+    properties.lastModifiedBy = sheet_text(data.cover.author)
+    properties.title = sheet_text(f"{data.cover.council}: {data.cover.title}")
     properties.subject = f"Data checksum {data.checksum()}"
     properties.created = stamp
     properties.modified = stamp

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from supplier_dd.domain.control_characters import control_character_problem
 from supplier_dd.domain.pack_runs import STOPPED_MESSAGE, stale_before
 from supplier_dd.models import CabinetPack, CabinetPackRun, User
 from supplier_dd.models.cabinet_pack import (
@@ -73,6 +74,9 @@ def check_request(year_text: str, cover_date: date | None, author: str, version:
                            f"financial year starts on {year.first_day:%d/%m/%Y}.")
     if year.first_day > today:
         raise ServiceError(f"The {year.label} financial year has not started yet.")
+    for label, text in (("The author", author), ("The version", version)):
+        if problem := control_character_problem(label, text):
+            raise ServiceError(problem)
     author = " ".join((author or "").split())
     if not author:
         raise ServiceError("Enter the author's name for the cover.")

@@ -1,6 +1,5 @@
 """Administration: accounts, roles and the audit log."""
 
-import csv
 import io
 
 from flask import (
@@ -25,6 +24,7 @@ from supplier_dd.models import User
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.users import STAFF_ROLES, set_active, set_role, unlock
+from supplier_dd.spreadsheets import CsvWriter
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.paging import page_number
@@ -153,7 +153,7 @@ def audit_export():
 
     def generate():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = CsvWriter(buffer)
         writer.writerow(AUDIT_COLUMNS)
         for entry in audit.export_rows(db.session, wanted):
             values = []

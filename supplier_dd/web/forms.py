@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovSelect,
@@ -18,10 +17,11 @@ from supplier_dd.domain.organisations import (
     normalise_company_number,
     sectors,
 )
+from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -35,7 +35,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(
         "Create a password",
         widget=GovPasswordInput(),
@@ -63,7 +63,7 @@ def _company_number(form, field):
             raise ValidationError(str(error)) from None
 
 
-class SupplierForm(FlaskForm):
+class SupplierForm(Form):
     name = StringField(
         "Legal name",
         widget=GovTextInput(),
@@ -92,7 +92,7 @@ class SupplierForm(FlaskForm):
             self.country.data = "GB"
 
 
-class InviteContactForm(FlaskForm):
+class InviteContactForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -106,7 +106,7 @@ class InviteContactForm(FlaskForm):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False
 

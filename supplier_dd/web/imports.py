@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from sqlalchemy import select
@@ -24,6 +23,7 @@ from supplier_dd.services import import_batches as batches
 from supplier_dd.services.contract_import import NEW_SUPPLIER, ImportRefused
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.base_form import Form
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -33,7 +33,7 @@ _KIND_PERMISSION = {
 }
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),
@@ -42,7 +42,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Upload and check", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """CSRF only: the supplier choices are radios named per ambiguous supplier."""
 
 

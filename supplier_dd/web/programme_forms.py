@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
@@ -28,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from supplier_dd.domain.programme import REFERRAL_TYPE_LABELS, TRAINING_GROUP_LABELS
 from supplier_dd.domain.timeframes import PROGRESS_LABELS
+from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
 
 
@@ -89,7 +89,7 @@ class WholeNumberField(IntegerField):
 RAG_CHOICES = choices([("", "Not set"), ("red", "Red"), ("amber", "Amber"), ("green", "Green")])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     ref = StringField("Ref (optional)", widget=GovTextInput(), validators=[Length(max=20)])
     description = TextAreaField(
         "Action", widget=GovTextArea(),
@@ -116,7 +116,7 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
 
-class ImportActionPlanForm(FlaskForm):
+class ImportActionPlanForm(Form):
     file = FileField("Action plan file", widget=GovFileInput(),
                      description="A tab-separated text file copied from the plan's table")
     title = StringField("Title (optional)", widget=GovTextInput(), validators=[Length(max=300)],
@@ -124,7 +124,7 @@ class ImportActionPlanForm(FlaskForm):
     submit = SubmitField("Import action plan", widget=GovSubmitInput())
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(Form):
     staff_group = RadioField(
         "Who was trained?", widget=GovRadioInput(),
         choices=choices((g.value, label) for g, label in TRAINING_GROUP_LABELS.items()),
@@ -151,7 +151,7 @@ class TrainingForm(FlaskForm):
     submit = SubmitField("Save training record", widget=GovSubmitInput())
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     referred_on = GovDateField("Date of the referral or concern",
                                required_message="Enter the date of the referral or concern")
     referral_type = RadioField(
@@ -173,7 +173,7 @@ class ReferralForm(FlaskForm):
     submit = SubmitField("Save referral", widget=GovSubmitInput())
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     evidenced_on = GovDateField("Date", required_message="Enter the date it was done")
     description = TextAreaField("What was done", widget=GovTextArea(),
                                 validators=[DataRequired(message="Describe what was done")])

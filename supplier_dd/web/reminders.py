@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
     GovRadioInput,
@@ -26,6 +25,7 @@ from supplier_dd.services import ServiceError
 from supplier_dd.services import outbox as outbox_service
 from supplier_dd.services import reminders as reminders_service
 from supplier_dd.web.access import requires
+from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
 from supplier_dd.web.paging import page_number
 
@@ -61,7 +61,7 @@ class _GovDateField(DateField):
             raise ValueError("Enter a real date, for example 27 3 2026") from None
 
 
-class ContractEventForm(FlaskForm):
+class ContractEventForm(Form):
     event = RadioField(
         "What happened?",
         choices=choices((reason.value, reason.label) for reason in CONTRACT_EVENTS),

@@ -24,7 +24,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -49,6 +48,7 @@ from supplier_dd.services.cabinet_packs import (
 )
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.base_form import Form
 from supplier_dd.web.paging import page_number
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -88,7 +88,7 @@ def _read_cover_date(form, field):
         raise ValidationError(str(error)) from None
 
 
-class CabinetPackForm(FlaskForm):
+class CabinetPackForm(Form):
     year = StringField(
         "Financial year", widget=GovTextInput(),
         validators=[DataRequired(message="Enter the financial year, like 2025/26"), _read_year],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -44,6 +43,7 @@ from supplier_dd.services.risk_dashboard import (
     headline,
     heat_map,
 )
+from supplier_dd.spreadsheets import CsvWriter, xlsx_row
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices
@@ -81,13 +81,6 @@ def _export_values(row) -> list:
     ]
 
 
-def _safe_cell(value):
-    """Spreadsheet programs run text starting with = + - @ as a formula: neutralise it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @bp.route("/")
 @requires(Permission.VIEW_RISK)
 def dashboard():
@@ -113,10 +106,10 @@ def export_csv():
 
     def generate():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = CsvWriter(buffer)
         writer.writerow(EXPORT_COLUMNS)
         for row in export_rows(db.session, filters, today):
-            writer.writerow([_safe_cell(v) for v in _export_values(row)])
+            writer.writerow(_export_values(row))
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -138,9 +131,9 @@ def export_xlsx():
     today = _today()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Supplier risk")
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet.append(xlsx_row(sheet, EXPORT_COLUMNS))
     for row in export_rows(db.session, filters, today):
-        sheet.append([_safe_cell(v) for v in _export_values(row)])
+        sheet.append(xlsx_row(sheet, _export_values(row)))
     output = io.BytesIO()
     workbook.save(output)
     return Response(

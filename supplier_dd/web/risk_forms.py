@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -13,11 +12,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
 from supplier_dd.web.programme_forms import GovDateField
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = RadioField(
         "Your decision", widget=GovRadioInput(),
         choices=choices([("accept", "Accept the assessment"),
@@ -41,7 +41,7 @@ class ReviewForm(FlaskForm):
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
-class CorrectiveActionForm(FlaskForm):
+class CorrectiveActionForm(Form):
     title = StringField(
         "What the supplier must do", widget=GovTextInput(),
         validators=[DataRequired(message="Enter what the supplier must do"),
@@ -58,7 +58,7 @@ class CorrectiveActionForm(FlaskForm):
     submit = SubmitField("Open corrective action", widget=GovSubmitInput())
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(Form):
     outcome = RadioField(
         "Is the action done?", widget=GovRadioInput(),
         choices=choices([("sign_off", "Yes, sign it off"),
@@ -69,7 +69,7 @@ class SignOffForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class SupplierReplyForm(FlaskForm):
+class SupplierReplyForm(Form):
     response = TextAreaField(
         "Your answer", widget=GovTextArea(),
         validators=[DataRequired(message="Enter your answer"),
@@ -78,5 +78,5 @@ class SupplierReplyForm(FlaskForm):
     submit = SubmitField("Send to the council", widget=GovSubmitInput())
 
 
-class CloseQueryForm(FlaskForm):
+class CloseQueryForm(Form):
     submit = SubmitField("Close query", widget=GovSubmitInput())

@@ -210,7 +210,8 @@ def test_exports_follow_the_filters_and_neutralise_formulas(session, officer_cli
     assert rows[1][0] == "'=HYPERLINK(evil) Ltd" and rows[1][4] == "Low"
     workbook = load_workbook(io.BytesIO(officer_client.get("/officer/risk/export.xlsx").data))
     names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
-    assert names == ["Plain Ltd", "'=HYPERLINK(evil) Ltd"]
+    assert names == ["Plain Ltd", "=HYPERLINK(evil) Ltd"]  # text, not a formula
+    assert all(row[0].data_type == "s" for row in workbook.active.iter_rows(min_row=2))
 
 
 def test_overview_pictures_have_table_alternatives(session, officer_client):
