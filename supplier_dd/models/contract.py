@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -46,7 +46,23 @@ class Tender(db.Model):
     category: Mapped[str | None] = mapped_column(String(200))
     value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     closing_date: Mapped[date | None]
+    # Created by officers (issue 15); tenders loaded from elsewhere may leave these empty.
+    description: Mapped[str | None] = mapped_column(Text)
+    cpv_code: Mapped[str | None] = mapped_column(String(20))
+    # domain.tenders.PROCUREMENT_ROUTES and RISK_TIERS
+    procurement_route: Mapped[str | None] = mapped_column(String(40))
+    risk_tier: Mapped[str | None] = mapped_column(String(20))
+    lot: Mapped[str | None] = mapped_column(String(200))
+    # domain.tenders.TenderStatus: open, closed, awarded.
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    closed_at: Mapped[datetime | None]
+    awarded_at: Mapped[datetime | None]
+    # The contract the award created, held by the winning bidder.
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contracts.id", ondelete="RESTRICT"), unique=True
+    )
 
     invited_suppliers = relationship(
         "Supplier", secondary=tender_invitations, order_by="Supplier.name"
     )
+    contract = relationship("Contract")

@@ -6,3 +6,11 @@ Functions take the SQLAlchemy session first and flush, never commit: the caller 
 
 class ServiceError(ValueError):
     """Input a person can correct; the message is shown to them as it is."""
+
+
+class InvalidField(ServiceError):
+    """Input a person can correct, naming the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)

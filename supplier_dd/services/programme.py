@@ -23,16 +23,7 @@ from supplier_dd.domain.programme import (
     referral_retention_cutoff,
 )
 from supplier_dd.models import CharterEvidence, Contract, Referral, Tender, TrainingRecord, User
-from supplier_dd.services import ServiceError, audit
-
-
-class InvalidField(ServiceError):
-    """Input a person can correct, naming the form field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
-
+from supplier_dd.services import InvalidField, audit
 
 # --- training -------------------------------------------------------------------------------
 

@@ -16,8 +16,9 @@ def blueprints():
         risk,
         supplier,
         supplier_risk,
+        tenders,
     )
 
     return [pages.bp, auth.bp, officer.bp, supplier.bp, admin.bp, programme.bp, reminders.bp,
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
-            reports.bp]
+            reports.bp, tenders.bp]

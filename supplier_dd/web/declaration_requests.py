@@ -24,11 +24,14 @@ from sqlalchemy.orm import selectinload
 
 from supplier_dd.domain.questionnaire import triggered_red_flags
 from supplier_dd.domain.roles import Permission
+from supplier_dd.domain.tenders import TenderStatus
 from supplier_dd.extensions import db
+from supplier_dd.mail import render_email
 from supplier_dd.models import Contract, Declaration, DeclarationRequest, Supplier, Tender
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError
 from supplier_dd.services import declarations as service
+from supplier_dd.services import tenders as tender_service
 from supplier_dd.services.declaration_integrity import check_declaration, seals
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
@@ -166,7 +169,12 @@ def verify(declaration_id: int):
 @bp.route("/tenders/<int:tender_id>/request-declarations", methods=["GET", "POST"])
 @requires(Permission.MANAGE_SUPPLIERS)
 def request_for_tender(tender_id: int):
+    """Every bidder at once, each told by email through the outbox (sent by the next send
+    pass). Asking again asks only bidders added since."""
     tender = db.get_or_404(Tender, tender_id)
+    if tender.status != TenderStatus.OPEN:
+        flash(f"This tender is {tender.status}: no more bidders or requests")
+        return redirect(url_for("tenders.show", tender_id=tender.id))
     errors: dict[str, str] = {}
     values = {"note": ""}
     if request.method == "POST":
@@ -175,25 +183,30 @@ def request_for_tender(tender_id: int):
         if error:
             errors["due_date"] = error
         else:
+            settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+            mail = tender_service.RequestMail(
+                council_name=settings.council_name, render=render_email,
+                portal_link=settings.base_url + url_for("supplier.home"))
             try:
-                _made, created = service.request_for_tender(
-                    db.session, tender, due_date, current_user, utcnow(), values["note"],
-                    actor=request_actor(),
+                created, queued = tender_service.request_declarations(
+                    db.session, tender_service.locked(db.session, tender.id), due_date,
+                    current_user, utcnow(), values["note"], mail, request_actor(),
                 )
                 db.session.commit()
             except ServiceError as failure:
                 db.session.rollback()
                 errors["due_date"] = str(failure)
             else:
-                flash(f"Declarations requested from {created} supplier"
-                      f"{'' if created == 1 else 's'}" if created else
-                      "Every invited supplier had already been asked for a declaration")
-                return redirect(url_for("officer.tender", tender_id=tender.id))
+                flash(f"Declarations requested from {created} bidder"
+                      f"{'' if created == 1 else 's'}; {len(queued)} email"
+                      f"{'' if len(queued) == 1 else 's'} queued" if created else
+                      "Every bidder had already been asked for a declaration")
+                return redirect(url_for("tenders.show", tender_id=tender.id))
     return render_template(
         "declarations/request_form.html", subject=f"Tender {tender.reference}: {tender.title}",
         recipients=[s.name for s in tender.invited_suppliers], errors=errors, values=values,
-        contracts=None, title="Request declarations",
-        cancel=url_for("officer.tender", tender_id=tender.id),
+        contracts=None, title="Request declarations from every bidder",
+        cancel=url_for("tenders.show", tender_id=tender.id),
     )
 
 

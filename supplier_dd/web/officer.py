@@ -1,4 +1,4 @@
-"""Procurement officers' pages: suppliers, contracts, tenders, inviting contacts."""
+"""Procurement officers' pages: suppliers, contracts, inviting contacts (tenders: web.tenders)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from supplier_dd.delivery import deliver_by_key
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
-from supplier_dd.mail import render_email, sender_for_app
-from supplier_dd.models import Contract, Supplier, Tender
+from supplier_dd.models import Contract, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, audit
-from supplier_dd.services import outbox as outbox_service
 from supplier_dd.services.invitations import create_invitation
 from supplier_dd.services.suppliers import (
     SupplierDetails,
@@ -26,6 +23,7 @@ from supplier_dd.services.suppliers import (
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.forms import InviteContactForm, SearchForm, SupplierForm
+from supplier_dd.web.invitation_mail import queue_invitation, send_now
 from supplier_dd.web.paging import page_number
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
@@ -155,33 +153,13 @@ def invite_contact(supplier_id: int):
             db.session.rollback()
             form.email.errors = [str(error)]
         else:
-            email = render_email(
-                "invitation",
-                name=invitation.name,
-                supplier_name=record.name,
-                council_name=settings.council_name,
-                invited_by=current_user.name or current_user.email,
-                link=settings.base_url + url_for("auth.accept", token=token),
-                expires=f"{invitation.expires_at:%d %B %Y at %H:%M} UTC",
-            )
             audit.record(db.session, "invitation.created", request_actor(), now,
                          object_type="invitation", object_id=invitation.id,
                          after={"email": invitation.email, "supplier_id": record.id,
                                 "expires_at": invitation.expires_at})
-            key = f"invitation:{invitation.id}"
-            outbox_service.enqueue(
-                db.session, dedupe_key=key, kind="invitation", recipient=invitation.email,
-                subject=email.subject, text=email.text, html=email.html, now=now,
-            )
+            key = queue_invitation(invitation, token, record)
             db.session.commit()
-            status = deliver_by_key(db.session, sender_for_app(), key, utcnow)
-            if status == "sent":
-                flash(f"Invitation sent to {invitation.email}")
-            else:
-                flash(
-                    f"Invitation to {invitation.email} saved; the email server did not accept it "
-                    "yet, so it will be sent automatically when the server is available."
-                )
+            flash(send_now(key, invitation.email))
             return redirect(url_for("officer.supplier", supplier_id=record.id))
     return render_template("officer/invite.html", form=form, supplier=record)
 
@@ -199,16 +177,3 @@ def contracts():
         "officer/contracts.html", contracts=rows, total=total, page=page, per_page=PER_PAGE
     )
 
-
-@bp.route("/tenders")
-@requires(Permission.VIEW_SUPPLIERS)
-def tenders():
-    rows = db.session.scalars(select(Tender).order_by(Tender.closing_date.desc())).all()
-    return render_template("officer/tenders.html", tenders=rows)
-
-
-@bp.route("/tenders/<int:tender_id>")
-@requires(Permission.VIEW_SUPPLIERS)
-def tender(tender_id: int):
-    record = db.get_or_404(Tender, tender_id)
-    return render_template("officer/tender.html", tender=record)

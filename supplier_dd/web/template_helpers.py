@@ -19,7 +19,7 @@ NAVIGATION = [
     ("Risk", "risk.dashboard", Permission.VIEW_RISK),
     ("Suppliers", "officer.suppliers", Permission.VIEW_SUPPLIERS),
     ("Contracts", "officer.contracts", Permission.VIEW_SUPPLIERS),
-    ("Tenders", "officer.tenders", Permission.VIEW_SUPPLIERS),
+    ("Tenders", "tenders.index", Permission.VIEW_SUPPLIERS),
     ("Declarations", "officer_declarations.index", Permission.VIEW_SUPPLIERS),
     ("Programme", "programme.index", Permission.VIEW_PROGRAMME),
     ("Cabinet packs", "reports.cabinet_packs", Permission.VIEW_REPORTS),

@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 MUST_SHOW_ERRORS = {
     "officer.new_supplier", "officer.edit_supplier", "officer.invite_contact",
     "officer_declarations.request_for_supplier", "officer_declarations.request_for_tender",
+    "tenders.new", "tenders.edit", "tenders.bidders", "tenders.award",
     "risk.review", "risk.new_action", "risk.action", "reminders.contract_event",
     "reports.new_cabinet_pack",
     "programme.import_action_plan", "programme.edit_action", "programme.new_training",

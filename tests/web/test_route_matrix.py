@@ -163,8 +163,21 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "officer.edit_supplier": ("GET", "/officer/suppliers/{other_supplier}/edit", PROCUREMENT),
     "officer.invite_contact": ("GET", "/officer/suppliers/{other_supplier}/invite", PROCUREMENT),
     "officer.contracts": ("GET", "/officer/contracts", STAFF),
-    "officer.tenders": ("GET", "/officer/tenders", STAFF),
-    "officer.tender": ("GET", "/officer/tenders/{tender}", STAFF),
+    # Tenders (issue 15): every member of staff reads them; procurement (officers, admins)
+    # creates, changes, adds bidders, awards and closes. Posting only the CSRF token to add an
+    # existing bidder names no supplier: the tender page says so (302).
+    "tenders.index": ("GET", "/officer/tenders", STAFF),
+    "tenders.show": ("GET", "/officer/tenders/{tender}", STAFF),
+    "tenders.new": ("GET", "/officer/tenders/new", PROCUREMENT),
+    "tenders.edit": ("GET", "/officer/tenders/{tender}/edit", PROCUREMENT),
+    "tenders.bidders": ("GET", "/officer/tenders/{tender}/bidders", PROCUREMENT),
+    "tenders.add_existing_bidder": (
+        "POST",
+        "/officer/tenders/{tender}/bidders/existing",
+        expect(302, 403, 302, 403, 302),
+    ),
+    "tenders.award": ("GET", "/officer/tenders/{tender}/award", PROCUREMENT),
+    "tenders.close": ("GET", "/officer/tenders/{tender}/close", PROCUREMENT),
     "supplier.home": ("GET", "/supplier/", SUPPLIER_ONLY),
     "admin.users": ("GET", "/admin/users", ADMIN_ONLY),
     "admin.audit_log": ("GET", "/admin/audit", ADMIN_ONLY),

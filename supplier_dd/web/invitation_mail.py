@@ -1,0 +1,44 @@
+"""The invitation email: rendered, put in the outbox, then sent at once if the server takes it.
+
+Shared by inviting a contact from the supplier's page and adding a new bidder to a tender.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_login import current_user
+
+from supplier_dd.delivery import deliver_by_key
+from supplier_dd.extensions import db
+from supplier_dd.mail import render_email, sender_for_app
+from supplier_dd.models import Invitation, Supplier
+from supplier_dd.models.base import utcnow
+from supplier_dd.services import outbox as outbox_service
+
+
+def queue_invitation(invitation: Invitation, token: str, supplier: Supplier) -> str:
+    """Put the invitation email in the outbox (in the caller's transaction); returns its key."""
+    settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    email = render_email(
+        "invitation",
+        name=invitation.name,
+        supplier_name=supplier.name,
+        council_name=settings.council_name,
+        invited_by=current_user.name or current_user.email,
+        link=settings.base_url + url_for("auth.accept", token=token),
+        expires=f"{invitation.expires_at:%d %B %Y at %H:%M} UTC",
+    )
+    key = f"invitation:{invitation.id}"
+    outbox_service.enqueue(
+        db.session, dedupe_key=key, kind="invitation", recipient=invitation.email,
+        subject=email.subject, text=email.text, html=email.html, now=utcnow(),
+    )
+    return key
+
+
+def send_now(key: str, recipient: str) -> str:
+    """After the commit: try the mail server now. Returns what to tell the officer."""
+    if deliver_by_key(db.session, sender_for_app(), key, utcnow) == "sent":
+        return f"Invitation sent to {recipient}"
+    return (f"Invitation to {recipient} saved; the email server did not accept it yet, so it "
+            "will be sent automatically when the server is available.")
