@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from supplier_dd.extensions import db
 
@@ -57,3 +57,15 @@ def insert_ignoring_duplicates(session: Session, model, rows: list[dict], key: s
         .returning(table.c[key])
     )
     return list(session.execute(statement, rows).scalars())
+
+
+def hold_until_commit(session: Session, column: InstrumentedAttribute, *where) -> None:
+    """Lock the rows matching `where` for the rest of the transaction with a write that changes
+    nothing (`column` set to itself). On PostgreSQL it row-locks them, waiting for a transaction
+    that holds them and then seeing its committed result; on SQLite, where FOR UPDATE does
+    nothing, it takes the database write lock. Re-read afterwards with populate_existing:
+    whatever the session loaded before the lock may be stale."""
+    session.execute(
+        update(column.class_).where(*where).values({column: column})
+        .execution_options(synchronize_session=False)
+    )

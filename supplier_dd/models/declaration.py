@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, event, inspect
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -68,6 +78,10 @@ class Declaration(db.Model):
             "AND submitted_at IS NOT NULL AND signatory_name IS NOT NULL)",
             name="submitted_is_complete",
         ),
+        # One open draft per request (migration 0013): concurrent "make a new version" or
+        # "start" clicks cannot leave the supplier two drafts for one request.
+        Index("uq_declarations_one_draft_per_request", "request_id", unique=True,
+              sqlite_where=text("status = 'draft'"), postgresql_where=text("status = 'draft'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

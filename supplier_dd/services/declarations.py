@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from supplier_dd.database import hold_until_commit
 from supplier_dd.domain.questionnaire import (
     Question,
     Questionnaire,
@@ -271,12 +272,26 @@ def _new_draft(session: Session, store: EvidenceStore | None, request: Declarati
     return draft
 
 
+def _lock_request(session: Session, request: DeclarationRequest) -> None:
+    """Hold the request until commit, then read its declarations afresh, so that of several
+    clicks at once the first opens the draft and the rest find it (a unique index, migration
+    0013, refuses a second draft in any case)."""
+    hold_until_commit(session, DeclarationRequest.note, DeclarationRequest.id == request.id)
+    session.scalars(
+        select(Declaration)
+        .where(Declaration.request_id == request.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    session.expire(request, ["declarations"])
+
+
 def start_or_resume(session: Session, store: EvidenceStore | None, request: DeclarationRequest,
                     user: User | None, now: datetime, *, actor: audit.Actor | None = None
                     ) -> Declaration:
     """Open the request's draft, or start one prefilled from the supplier's last submission.
     A request already answered is opened as it is; changing it is `revise`. Without a `store`
     (the demo loader) earlier evidence files are not copied."""
+    _lock_request(session, request)
     existing = current_declaration(request)
     if existing is not None:
         return existing
@@ -286,11 +301,13 @@ def start_or_resume(session: Session, store: EvidenceStore | None, request: Decl
 
 def revise(session: Session, store: EvidenceStore | None, declaration: Declaration,
            user: User | None, now: datetime, *, actor: audit.Actor | None = None) -> Declaration:
-    """A new draft from a submitted declaration; on submit it supersedes the old one."""
-    if declaration.status != STATUS_SUBMITTED:
-        raise ServiceError("Only the current submitted declaration can be changed")
+    """A new draft from a submitted declaration; on submit it supersedes the old one. Asked
+    again (or several times at once) it returns the draft the first call made."""
     if declaration.request is None:
         raise ServiceError("This declaration is not linked to a request")
+    _lock_request(session, declaration.request)
+    if declaration.status != STATUS_SUBMITTED:
+        raise ServiceError("Only the current submitted declaration can be changed")
     draft = next((d for d in declaration.request.declarations if d.status == STATUS_DRAFT), None)
     if draft is not None:
         return draft
@@ -379,6 +396,11 @@ class SubmitError(ServiceError):
         self.errors = errors
 
 
+class AlreadySubmitted(ServiceError):
+    """A submit of a declaration that is no longer a draft: usually the same form sent twice,
+    whose first copy did the submitting. The caller answers with that submission's page."""
+
+
 def submission_blockers(questionnaire: Questionnaire, answers: Mapping[str, Any],
                         today: date) -> dict[str, str]:
     """Why these answers cannot be submitted yet, by question id (empty when they can)."""
@@ -395,16 +417,23 @@ def submission_blockers(questionnaire: Questionnaire, answers: Mapping[str, Any]
     return problems
 
 
+def _claim_draft(session: Session, declaration: Declaration) -> bool:
+    """Hold the declaration until commit if it is still a draft, and re-read it: a concurrent
+    submit of the same draft waits here, then finds it submitted (its copy loaded before the
+    lock said draft, and is never trusted)."""
+    hold_until_commit(session, Declaration.updated_at, Declaration.id == declaration.id,
+                      Declaration.status == STATUS_DRAFT)
+    fresh = session.get(Declaration, declaration.id, populate_existing=True)
+    return fresh is not None and fresh.is_draft
+
+
 def submit(session: Session, declaration: Declaration, *, signatory_name: str,
            signatory_role: str, confirms_true: bool, confirms_authority: bool, ip: str | None,
            user: User | None, now: datetime, actor: audit.Actor | None = None) -> Declaration:
     """Sign and submit. Stores the canonical answers and their SHA-256; supersedes the request's
     earlier submitted declaration, which is kept."""
-    locked = session.scalar(
-        select(Declaration).where(Declaration.id == declaration.id).with_for_update()
-    )
-    if locked is None or not locked.is_draft:
-        raise ServiceError("This declaration has already been submitted")
+    if not _claim_draft(session, declaration):
+        raise AlreadySubmitted("This declaration has already been submitted")
     errors: dict[str, str] = {}
     name, role = " ".join((signatory_name or "").split()), " ".join((signatory_role or "").split())
     if not name:

@@ -179,6 +179,10 @@ def _locked(declaration: Declaration):
     return redirect(url_for("declarations.overview", declaration_id=declaration.id))
 
 
+def _confirmed(declaration_id: int):
+    return redirect(url_for("declarations.confirmation", declaration_id=declaration_id))
+
+
 def _page_url(declaration: Declaration, section_id: str, page_id: str, **args) -> str:
     return url_for("declarations.page", declaration_id=declaration.id, section_id=section_id,
                    page_id=page_id, **args)
@@ -424,7 +428,8 @@ def check(declaration_id: int):
 def declare(declaration_id: int):
     declaration = _own_or_404(declaration_id)
     if not declaration.is_draft:
-        return _locked(declaration)
+        # A form sent again after it worked gets the page the first copy produced.
+        return _confirmed(declaration_id) if request.method == "POST" else _locked(declaration)
     questionnaire = service.questionnaire_of(declaration)
     if service.submission_blockers(questionnaire, declaration.answers or {}, utcnow().date()):
         flash("Answer every question that needs an answer before you sign the declaration.")
@@ -445,9 +450,10 @@ def declare(declaration_id: int):
                 confirms_authority=values["confirm_authority"], ip=request.remote_addr,
                 user=current_user, now=utcnow(), actor=request_actor(),
             )
-            # Built before the commit expires the row, which would cost a query to re-read.
-            confirmation_url = url_for("declarations.confirmation", declaration_id=declaration.id)
             db.session.commit()
+        except service.AlreadySubmitted:
+            db.session.rollback()  # another copy of this form, sent at the same time, won
+            return _confirmed(declaration_id)
         except service.SubmitError as error:
             db.session.rollback()
             errors = error.errors
@@ -455,7 +461,7 @@ def declare(declaration_id: int):
             db.session.rollback()
             errors = {"answers": str(error)}
         else:
-            return redirect(confirmation_url)
+            return _confirmed(declaration_id)
     order = ["answers", "signatory_name", "signatory_role", "confirm_true", "confirm_authority"]
     error_list = [{"text": errors[k], "href": f"#{k}"} for k in order if k in errors]
     return render_template(

@@ -14,21 +14,29 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from flask import current_app
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from supplier_dd.demo.declarations import demo_answers
 from supplier_dd.domain.questionnaire import current_version
-from supplier_dd.models import Declaration, DeclarationRequest, Supplier, User
+from supplier_dd.models import AuditEntry, Declaration, DeclarationRequest, Supplier, User
 from supplier_dd.models.base import utcnow
+from supplier_dd.services import audit
+from supplier_dd.services.declaration_integrity import DeclarationBreak, verify_all
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "reliability-password-1"
@@ -112,6 +120,19 @@ class Browser:
         })
 
 
+def at_once(count: int, action: Callable[[], Reply]) -> list[Reply]:
+    """`action` from `count` threads released together, as a double-click or an impatient
+    reload sends the same request several times before the first answer arrives."""
+    start = threading.Barrier(count)
+
+    def released() -> Reply:
+        start.wait()
+        return action()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: released(), range(count)))
+
+
 def acknowledged(reply: Reply, declaration_id: int) -> bool:
     """The success response: the redirect to the confirmation page, sent after the commit."""
     return reply.status == 302 and reply.location.endswith(
@@ -132,6 +153,9 @@ def server_env(database_url: str, tmp_path: Path) -> dict:
         "DATABASE_URL": database_url,
         "SECRET_KEY": "reliability-secret-key-long-enough-0123456789",
         "SUPPLIER_DD_UPLOAD_DIR": str(tmp_path / "uploads"),
+        # The test app's own audit key (tests/plugins/apps.py makes it on start), so the
+        # entries the server signs verify in the test.
+        "SUPPLIER_DD_AUDIT_KEY_FILE": str(tmp_path / "instance" / "audit.key"),
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": "9",
         "PYTHONUNBUFFERED": "1",
@@ -234,3 +258,34 @@ def prepare_drafts(session, count: int, prefix: str = "load") -> list[tuple[str,
     session.add_all(users + drafts)
     session.commit()
     return [(user.email, draft.id) for user, draft in zip(users, drafts, strict=True)]
+
+
+def stored_records(session) -> dict:
+    """What the database holds now, read afresh."""
+    session.expire_all()
+    session.rollback()
+    statuses = Counter(dict(session.execute(
+        select(Declaration.status, func.count(Declaration.id)).group_by(Declaration.status)
+    ).all()))
+    per_request = Counter(session.scalars(select(Declaration.request_id)))
+    seals = Counter(session.scalars(
+        select(AuditEntry.object_id).where(AuditEntry.action == "declaration.submitted")))
+    return {"statuses": statuses, "per_request": per_request, "seals": seals}
+
+
+def assert_chain_and_seals_verify(session) -> None:
+    assert audit.verify(session) is None, "the audit chain must survive concurrent writers"
+    upload_root = Path(current_app.config["SUPPLIER_DD_SETTINGS"].upload_dir)
+    breaks = [item for item in verify_all(session, upload_root)
+              if isinstance(item, DeclarationBreak)]
+    assert not breaks, breaks[:3]
+
+
+def assert_records_whole(session, count: int) -> None:
+    """`count` requests, each with exactly one declaration, submitted and sealed once."""
+    stored = stored_records(session)
+    assert stored["statuses"] == Counter({"submitted": count}), stored["statuses"]
+    assert set(stored["per_request"].values()) == {1}, "a request has more than one declaration"
+    assert len(stored["seals"]) == count and set(stored["seals"].values()) == {1}, (
+        "each submission must be audited exactly once")
+    assert_chain_and_seals_verify(session)
