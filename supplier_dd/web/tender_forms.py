@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
@@ -23,6 +22,7 @@ from supplier_dd.domain.tenders import (
     parse_estimated_value,
 )
 from supplier_dd.mail import invalid_address_reason
+from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
 from supplier_dd.web.programme_forms import GovDateField
 
@@ -64,7 +64,7 @@ def _category_or_cpv(form, field):
         raise ValidationError("Enter a category or a CPV code")
 
 
-class TenderForm(FlaskForm):
+class TenderForm(Form):
     reference = StringField(
         "Reference", widget=GovTextInput(),
         validators=[DataRequired(message="Enter the tender's reference"),
@@ -128,7 +128,7 @@ def _email_address(form, field):
                               "name@example.com")
 
 
-class NewBidderForm(FlaskForm):
+class NewBidderForm(Form):
     name = StringField(
         "Legal name", widget=GovTextInput(),
         validators=[DataRequired(message="Enter the bidder's legal name"),
@@ -150,7 +150,7 @@ class NewBidderForm(FlaskForm):
     submit = SubmitField("Add bidder and send invitation", widget=GovSubmitInput())
 
 
-class RequestDeclarationsForm(FlaskForm):
+class RequestDeclarationsForm(Form):
     due_date = GovDateField("When is the declaration due?",
                             required_message="Enter the date the declaration is due")
     note = TextAreaField(
@@ -160,7 +160,7 @@ class RequestDeclarationsForm(FlaskForm):
     submit = SubmitField("Send requests", widget=GovSubmitInput())
 
 
-class AwardForm(FlaskForm):
+class AwardForm(Form):
     supplier = RadioField(
         "Who is the tender awarded to?", widget=GovRadioInput(), choices=[],
         # The service checks the choice is a bidder, and says so in words.
@@ -178,7 +178,7 @@ class AwardForm(FlaskForm):
     submit = SubmitField("Award the tender", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button and its CSRF token: closing a tender."""
 
     submit = SubmitField("Close the tender", widget=GovSubmitInput())
