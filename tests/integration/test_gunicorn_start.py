@@ -39,8 +39,9 @@ def _redis_answers() -> bool:
 
 
 class Gunicorn:
-    def __init__(self, tmp_path: Path, database_url: str, workers: int, env: dict):
-        self.port = _free_port()
+    def __init__(self, tmp_path: Path, database_url: str, workers: int, env: dict,
+                 port: int | None = None):
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / "gunicorn.log"
         environment = {
@@ -148,3 +149,38 @@ def test_workers_sharing_rate_limits_in_redis_start_and_count_together(
     statuses = [_post_failed_sign_in(server.url, address) for _ in range(8)]
     # The limit is five failures a minute, whichever of the three workers took each request.
     assert statuses == [200] * 5 + [429] * 3, statuses
+
+
+def _group_alive(group_id: int) -> bool:
+    try:
+        os.killpg(group_id, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_after_a_crash_stopping_the_process_group_frees_the_port_for_a_restart(tmp_path, servers):
+    """docs/operations.md, 'Restarting the web server after a crash': the master killed as the
+    out-of-memory killer would leaves its workers holding the socket; stopping the whole group
+    frees the port, and a new server on the same port serves."""
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    limits = {"SUPPLIER_DD_RATELIMIT_STORAGE_URI": "memory://"}
+    crashed = Gunicorn(tmp_path, database, workers=1, env=limits)
+    servers.append(crashed)
+    crashed.wait_until_serving()
+    group_id = os.getpgid(crashed.process.pid)
+    assert group_id == crashed.process.pid  # started as the leader of its own group
+    crashed.process.send_signal(signal.SIGKILL)
+    crashed.process.wait(timeout=30)
+    assert _group_alive(group_id), "the worker should outlive its master"
+
+    os.killpg(group_id, signal.SIGTERM)  # kill -TERM -- -"$PGID"
+    deadline = time.monotonic() + 30
+    while _group_alive(group_id) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _group_alive(group_id), "a process of the crashed server is still running"
+
+    restarted = Gunicorn(tmp_path, database, workers=1, env=limits, port=crashed.port)
+    servers.append(restarted)
+    restarted.wait_until_serving()
+    assert "Connection in use" not in restarted.output()
