@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from supplier_dd.domain.questionnaire import load_questionnaire
 from supplier_dd.models import User
+from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED, Declaration
 from supplier_dd.models.risk import (
     ACTION_OPEN,
     ACTION_RESPONDED,
@@ -248,3 +249,38 @@ def reopen_action(session: Session, action: CorrectiveAction, note: str, officer
     _event(session, action, ACTION_RESPONDED, note, officer, now, actor, "reopened")
     session.flush()
     return action
+
+
+# --- What the supplier must do after a decision -------------------------------------------------
+
+SUPPLIER_MUST_ACT = ("reject", "query")
+
+
+@dataclass(frozen=True)
+class DecisionToActOn:
+    """The council's latest decision on the supplier's current declaration, when it asks the
+    supplier to do something: make a new version (rejected) or answer questions (queried)."""
+
+    review: AssessmentReview
+    declaration: Declaration
+    open_queries: int
+    new_version: Declaration | None  # a draft already started from the decided declaration
+
+
+def decision_to_act_on(session: Session, supplier_id: int) -> DecisionToActOn | None:
+    """None once the council accepts, or the supplier submits a newer declaration: the latest
+    review counts only while the declaration it judged is still the supplier's current one."""
+    review = session.scalar(
+        select(AssessmentReview).where(AssessmentReview.supplier_id == supplier_id)
+        .order_by(AssessmentReview.decided_at.desc(), AssessmentReview.id.desc()).limit(1))
+    if review is None or review.decision not in SUPPLIER_MUST_ACT:
+        return None
+    declaration = review.assessment.declaration
+    if declaration is None or declaration.status != STATUS_SUBMITTED:
+        return None
+    open_queries = sum(q.status == QUERY_OPEN for q in review.queries)
+    new_version = None
+    if declaration.request is not None:
+        new_version = next((d for d in declaration.request.declarations
+                            if d.status == STATUS_DRAFT), None)
+    return DecisionToActOn(review, declaration, open_queries, new_version)

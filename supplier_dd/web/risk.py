@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -27,7 +28,8 @@ from supplier_dd.extensions import db
 from supplier_dd.models import Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
-from supplier_dd.services import ServiceError
+from supplier_dd.notification_mailer import mailer_for
+from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import review as review_service
 from supplier_dd.services.risk import assessment_history, current_assessment
 from supplier_dd.services.risk_dashboard import (
@@ -177,10 +179,12 @@ def review(supplier_id: int):
             queries = [review_service.QueryRequest(qid, form.comment.data or "")
                        for qid in form.questions.data or []]
         try:
-            review_service.record_review(
+            decision = review_service.record_review(
                 db.session, assessment, form.decision.data, form.reason.data, current_user,
                 utcnow(), queries, actor=request_actor(),
             )
+            notifications.review_decided(db.session, decision, mailer_for(current_app),
+                                         utcnow())
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()

@@ -11,6 +11,7 @@ from supplier_dd.extensions import db
 from supplier_dd.models import Contract, Supplier, Tender, tender_invitations
 from supplier_dd.models.base import utcnow
 from supplier_dd.services.declarations import requests_for_supplier
+from supplier_dd.services.review import DecisionToActOn, decision_to_act_on
 from supplier_dd.web.access import requires
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
@@ -18,6 +19,19 @@ bp = Blueprint("supplier", __name__, url_prefix="/supplier")
 
 def own_supplier() -> Supplier:
     return db.session.get(Supplier, current_user.supplier_id)
+
+
+# How a declaration the council sent back is labelled wherever the supplier sees it, so the
+# request card and the decision never disagree (the card used to say "Submitted").
+DECISION_TAGS = {
+    "reject": {"text": "Rejected", "classes": "govuk-tag--red"},
+    "query": {"text": "Changes requested", "classes": "govuk-tag--orange"},
+}
+
+
+@bp.app_template_global()
+def council_decision_tag(decision: DecisionToActOn) -> dict:
+    return DECISION_TAGS[decision.review.decision]
 
 
 @bp.route("/")
@@ -37,4 +51,5 @@ def home():
     return render_template(
         "supplier/home.html", organisation=organisation, contracts=contracts, tenders=tenders,
         declaration_requests=declaration_requests,
+        decision=decision_to_act_on(db.session, organisation.id),
     )

@@ -29,6 +29,7 @@ def requests():
         "supplier/council_requests.html",
         queries=review_service.open_queries_for_supplier(db.session, supplier_id),
         actions=review_service.actions_for_supplier(db.session, supplier_id),
+        decision=review_service.decision_to_act_on(db.session, supplier_id),
     )
 
 
