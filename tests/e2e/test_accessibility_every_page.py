@@ -11,6 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories import PASSWORD
 from tests.plugins.browser import axe_violations, describe
+from tests.plugins.console_checks import console_problems, watch_console
 from tests.web.test_route_matrix import MATRIX, ROLES, world  # noqa: F401 - world is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -40,6 +41,7 @@ def test_every_html_page_passes_axe_for_every_role(live_server, browser, world):
     for role in ROLES:
         context = browser.new_context()
         page = context.new_page()
+        watch_console(page)
         try:
             if role != "anonymous":
                 _sign_in(page, live_server.url, role)
@@ -55,6 +57,8 @@ def test_every_html_page_passes_axe_for_every_role(live_server, browser, world):
                     not_html.add(endpoint)
                     continue
                 checked.add(endpoint)
+                # No console error, script error or CSP refusal while the page loaded.
+                problems += [f"{role} {url}: {found}" for found in console_problems(page)]
                 violations = axe_violations(page)
                 if violations:
                     problems.append(f"{role} {url}:\n{describe(violations)}")
