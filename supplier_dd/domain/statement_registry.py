@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from supplier_dd.domain import cells
 from supplier_dd.domain.columns import ColumnSpec, HeaderMap
@@ -54,14 +55,37 @@ REGISTRY_COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 _FIRST_YEAR, _LAST_YEAR = 2019, 2100  # the registry opened for 2019-20 statements
-_BAND_WORDS = {re.sub(r"[^a-z0-9]+", " ", label.lower()).strip(): code
-               for code, label in TURNOVER_BANDS}
+_URL_COLUMNS = ("StatementURL", "StatementSummaryURL")
+
+
+def _band_words(label) -> str:
+    """A band's words without punctuation or 'to', so '£36 million - £60 million' reads as
+    '£36 million to £60 million'."""
+    words = re.sub(r"[^a-z0-9]+", " ", str(label or "").lower()).split()
+    return " ".join(word for word in words if word != "to")
+
+
+_BAND_WORDS = {_band_words(label): code for code, label in TURNOVER_BANDS}
+_BAND_LABELS = ", ".join(label for _code, label in TURNOVER_BANDS)
 
 
 def turnover_band_code(label) -> str | None:
     """'£36 million to £60 million' -> '36m-60m'; None for an empty or unknown band."""
-    words = re.sub(r"[^a-z0-9]+", " ", str(label or "").lower()).strip()
-    return _BAND_WORDS.get(words)
+    return _BAND_WORDS.get(_band_words(label))
+
+
+def web_address(text: str) -> str | None:
+    """The statement's address as a link can use: http(s) and a host with a dot and no spaces
+    (a space later on is common in PDF names and browsers send it encoded); an address without
+    a scheme ('www.example.co.uk/statement') is taken as https. None when the text is not a
+    web address, so 'javascript:' or 'see our website' never becomes a link."""
+    candidate = text if "://" in text else f"https://{text}"
+    parts = urlsplit(candidate)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or "." not in host \
+            or any(character.isspace() for character in parts.netloc):
+        return None
+    return candidate
 
 
 def organisation_key(company_number: str | None, normalised_name: str) -> str:
@@ -135,10 +159,26 @@ def parse_registry_row(
     start_date = read_date("StatementStartDate")
     end_date = read_date("StatementEndDate")
     approved_on = read_date("DateApproved")
+    if start_date and end_date and end_date < start_date:
+        reasons.append(f"StatementEndDate {end_date:%d/%m/%Y} is before StatementStartDate "
+                       f"{start_date:%d/%m/%Y}")
     try:
         last_updated = _registry_datetime(header.cell(values, "LastUpdated"))
-    except cells.CellError:
-        last_updated = None  # bookkeeping only: not worth refusing a statement over
+    except cells.CellError as error:
+        reasons.append(f"LastUpdated {error}")
+        last_updated = None
+    urls = {}
+    for column in _URL_COLUMNS:
+        text = cells.text(header.cell(values, column))[:2000]
+        urls[column] = web_address(text) if text else None
+        if text and urls[column] is None:
+            reasons.append(f"{column} '{text[:100]}' is not a web address, like "
+                           "https://www.example.co.uk/modern-slavery-statement")
+    turnover = header.cell(values, "Turnover")
+    turnover_band = turnover_band_code(turnover)
+    if turnover_band is None and not cells.is_blank(turnover):
+        reasons.append(f"Turnover '{cells.text(turnover)[:100]}' is not one of the registry's "
+                       f"turnover bands ({_BAND_LABELS})")
 
     number_text = cells.text(header.cell(values, "CompanyNumber"))
     company_number = None
@@ -155,8 +195,8 @@ def parse_registry_row(
         statement_year=year,
         organisation_name=name[:300],
         company_number=company_number,
-        statement_url=cells.text(header.cell(values, "StatementURL"))[:2000] or None,
-        summary_url=cells.text(header.cell(values, "StatementSummaryURL"))[:2000] or None,
+        statement_url=urls["StatementURL"],
+        summary_url=urls["StatementSummaryURL"],
         start_date=start_date,
         end_date=end_date,
         approved_on=approved_on,
@@ -164,7 +204,7 @@ def parse_registry_row(
             key for key, _label, column in STATEMENT_AREAS
             if cells.flag(header.cell(values, column))
         ),
-        turnover_band=turnover_band_code(header.cell(values, "Turnover")),
+        turnover_band=turnover_band,
         sectors=cells.lines(header.cell(values, "OrganisationSectors")),
         group_submission=cells.flag(header.cell(values, "GroupSubmission")),
         parent_name=cells.text(header.cell(values, "ParentName"))[:300] or None,
