@@ -7,7 +7,7 @@ the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -101,11 +101,11 @@ def load_contracts_and_tenders(ctx: DemoContext) -> None:
                 supplier=suppliers[slug],
             ))
             ctx.result.count("contracts")
-    for ref, title, category, value, closing, slugs in TENDERS:
+    for ref, title, category, value, days_open, slugs in TENDERS:
         if ctx.session.scalar(select(Tender.id).where(Tender.reference == ref)) is None:
             ctx.session.add(Tender(
                 reference=ref, title=title, category=category, value=value,
-                closing_date=date.fromisoformat(closing),
+                closing_date=ctx.now.date() + timedelta(days=days_open),
                 invited_suppliers=[suppliers[slug] for slug in slugs],
             ))
             ctx.result.count("tenders")

@@ -105,16 +105,19 @@ CONTRACTS = [
     ("NHDC-2024-070", "Printing of council publications", "Print", "79810000", Decimal("64000"), "2024-04-01", "2027-03-31", "print"),
 ]
 
-# reference, title, category, value, closing date, invited supplier slugs
+# reference, title, category, value, days from the demo's "now" to the closing date, invited
+# supplier slugs. Relative, so a tender is open whenever the demo is loaded; at least 21 days,
+# so the declarations asked of bidders (due 14 days before closing, and no sooner than a week
+# away: demo/declarations.py) are due before it closes.
 TENDERS = [
-    ("NHDC-T-2026-01", "Cleaning of public toilets and bus stations", "Cleaning", Decimal("640000"), "2026-12-18",
+    ("NHDC-T-2026-01", "Cleaning of public toilets and bus stations", "Cleaning", Decimal("640000"), 28,
      ["brightwater", "laundry", "pest"]),
-    ("NHDC-T-2026-02", "Temporary accommodation furniture packs", "Furniture", Decimal("210000"), "2027-01-15",
+    ("NHDC-T-2026-02", "Temporary accommodation furniture packs", "Furniture", Decimal("210000"), 44,
      ["uniform", "dhaka-garments", "timber"]),
-    ("NHDC-T-2026-03", "Hand car wash for council fleet", "Vehicle services", Decimal("35000"), "2026-12-05",
+    ("NHDC-T-2026-03", "Hand car wash for council fleet", "Vehicle services", Decimal("35000"), 21,
      ["car-wash", "swiftmove"]),
-    ("NHDC-T-2026-04", "Community meals and food distribution", "Food", Decimal("420000"), "2027-02-01",
+    ("NHDC-T-2026-04", "Community meals and food distribution", "Food", Decimal("420000"), 61,
      ["harvest", "fresh-fields", "food-bank", "rice-importers", "fisheries"]),
-    ("NHDC-T-2026-05", "PPE for frontline staff", "PPE", Decimal("150000"), "2027-01-30",
+    ("NHDC-T-2026-05", "PPE for frontline staff", "PPE", Decimal("150000"), 59,
      ["ppe-direct", "malaysia-gloves"]),
 ]

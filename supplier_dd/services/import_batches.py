@@ -63,6 +63,17 @@ def summary_of(batch: ImportBatch) -> ContractImportSummary | RegistryImportSumm
     return ContractImportSummary.from_dict(data)
 
 
+def failure_reason(batch: ImportBatch) -> str | None:
+    """Why a previewed file can never be imported as it is (a contracts file with a row that
+    has a problem, or nothing to import), for the list of uploads; None while it can be."""
+    if batch.status != PREVIEWED:
+        return None
+    summary = summary_of(batch)
+    if isinstance(summary, RegistryImportSummary):
+        return None if summary.can_import else "No statement in the file could be read."
+    return summary.refusal_message() if summary.rejected or summary.rows == 0 else None
+
+
 def file_sha256(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

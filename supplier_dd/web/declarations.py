@@ -55,6 +55,7 @@ from supplier_dd.services.evidence import (
 )
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.flashes import flash_refusal
 
 bp = Blueprint("declarations", __name__, url_prefix="/supplier")
 
@@ -172,7 +173,7 @@ def _own_or_404(declaration_id: int) -> Declaration:
 
 def _locked(declaration: Declaration):
     """Any attempt to change a submitted declaration lands here, and nothing is changed."""
-    flash(
+    flash_refusal(
         f"{declaration_reference(declaration)} was submitted and cannot be changed. "
         "To change your answers, make a new version."
     )
@@ -359,7 +360,7 @@ def page(declaration_id: int, section_id: str, page_id: str):
             flash("File removed")
         except ServiceError as error:
             db.session.rollback()
-            flash(str(error))
+            flash_refusal(str(error))
         return redirect(_page_url(declaration, section_id, page_id,
                                   **({"return": "check"} if return_to_check else {})))
 
@@ -432,7 +433,7 @@ def declare(declaration_id: int):
         return _confirmed(declaration_id) if request.method == "POST" else _locked(declaration)
     questionnaire = service.questionnaire_of(declaration)
     if service.submission_blockers(questionnaire, declaration.answers or {}, utcnow().date()):
-        flash("Answer every question that needs an answer before you sign the declaration.")
+        flash_refusal("Answer every question that needs an answer before you sign the declaration.")
         return redirect(url_for("declarations.check", declaration_id=declaration.id))
     values = {"signatory_name": current_user.name or "", "signatory_role": ""}
     errors: dict[str, str] = {}
@@ -490,7 +491,7 @@ def revise(declaration_id: int):
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
-        flash(str(error))
+        flash_refusal(str(error))
         return redirect(url_for("declarations.overview", declaration_id=declaration.id))
     flash("We have copied your answers into a new version. Check them, change what you need, "
           "then sign and submit it. Your earlier declaration is kept.")

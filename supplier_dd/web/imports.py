@@ -24,6 +24,7 @@ from supplier_dd.services.contract_import import NEW_SUPPLIER, ImportRefused
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
+from supplier_dd.web.flashes import flash_refusal
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -72,6 +73,7 @@ def index():
         recent=batches.recent_batches(db.session, kinds),
         kinds=batches.KINDS,
         summary_of=batches.summary_of,
+        failure_reason=batches.failure_reason,
         can_import_registry=batches.REGISTRY in kinds,
     )
 
@@ -151,7 +153,7 @@ def confirm(token: str):
     if not form.validate_on_submit():
         abort(400)
     if batch.status != batches.PREVIEWED:
-        flash("This file has already been dealt with.")
+        flash_refusal("This file has already been dealt with.")
         return redirect(url_for("imports.show", token=batch.token))
     summary = batches.summary_of(batch)
     resolutions, chosen, errors = _supplier_choices(summary)

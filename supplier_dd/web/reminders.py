@@ -27,6 +27,7 @@ from supplier_dd.services import reminders as reminders_service
 from supplier_dd.web.access import requires
 from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
+from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.paging import page_number
 
 bp = Blueprint("reminders", __name__)
@@ -167,7 +168,7 @@ def retry_message(message_id: int):
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
-        flash(str(error))
+        flash_refusal(str(error))
     else:
         flash(f"The message to {message.recipient} will be sent again on the next send pass")
     return redirect(url_for("reminders.outbox", status=request.args.get("status") or None))

@@ -49,6 +49,7 @@ from supplier_dd.spreadsheets import CsvWriter, xlsx_row
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices
+from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.paging import page_number
 from supplier_dd.web.risk_forms import CloseQueryForm, CorrectiveActionForm, ReviewForm, SignOffForm
 
@@ -269,7 +270,7 @@ def close_query(query_id: int):
         flash("Query closed")
     except ServiceError as error:
         db.session.rollback()
-        flash(str(error))
+        flash_refusal(str(error))
     return redirect(url_for("officer.supplier", supplier_id=query.supplier_id))
 
 

@@ -30,16 +30,31 @@ NAVIGATION = [
 ]
 
 
+# Pages reached from a navigation item but living elsewhere in the URL space: a council query
+# or corrective action (/supplier/queries/..., /supplier/actions/...) is a council request.
+SECTION_OF_BLUEPRINT = {"supplier_risk": "supplier_risk.requests"}
+
+
+def _under(path: str, href: str) -> bool:
+    return path == href or path.startswith(href.rstrip("/") + "/")
+
+
 def navigation():
+    """The items the person may open; one is marked as the section they are in: the item for
+    the page's blueprint if it has one, else the item whose address is the longest start of
+    the page's ('/supplier/' holds every supplier page, so it must not win over
+    '/supplier/council-requests')."""
     if not current_user.is_authenticated:
         return []
-    items = []
-    for label, endpoint, permission in NAVIGATION:
-        if can(current_user.role, permission):
-            href = url_for(endpoint)
-            items.append(
-                {"text": label, "href": href, "active": request.path.startswith(href)}
-            )
+    items = [{"text": label, "href": url_for(endpoint), "endpoint": endpoint}
+             for label, endpoint, permission in NAVIGATION if can(current_user.role, permission)]
+    section = SECTION_OF_BLUEPRINT.get(request.blueprint or "")
+    holding = [item for item in items if item["endpoint"] == section] or sorted(
+        (item for item in items if _under(request.path, item["href"])),
+        key=lambda item: len(item["href"]), reverse=True)
+    if holding:
+        current = holding[0]
+        current["current" if request.path == current["href"] else "active"] = True
     return items
 
 
