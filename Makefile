@@ -20,8 +20,10 @@ $(VENV)/.installed: pyproject.toml
 
 assets: $(ASSETS)
 
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; the machine's Java
+# (system-deps) runs the W3C Nu Html Checker instead.
 $(ASSETS): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	rm -rf static/govuk && mkdir -p static/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
@@ -30,10 +32,12 @@ $(ASSETS): package.json package-lock.json
 		node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > static/govuk/govuk-frontend.min.css
 	touch $@
 
-# Debian packages the tests need: chromium for the browser tests, poppler-utils for pdftoppm.
+# Debian packages the tests need: chromium for the browser tests, poppler-utils for pdftoppm,
+# a Java runtime for the W3C Nu Html Checker (npm's vnu-jar) that checks every page's HTML.
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi liberation || missing="$$missing fonts-liberation"; \
 	if [ -n "$$missing" ]; then \

@@ -25,6 +25,12 @@ DEV_SECRET_KEY = "dev-only-not-secret"
 DEFAULT_DEMO_PASSWORD = "demo-password-2026"
 
 
+# Placeholders until a council sets its own (01632 960xxx is Ofcom's number range for drama,
+# so the default reaches nobody by mistake).
+DEFAULT_ACCESSIBILITY_EMAIL = "accessibility@council.example"
+DEFAULT_ACCESSIBILITY_PHONE = "01632 960000"
+
+
 class ConfigError(ValueError):
     """A setting has a value the service cannot run with."""
 
@@ -121,6 +127,9 @@ class Settings:
     extra: dict = field(default_factory=dict)
     # How many proxies in front of the app may say who the client was (X-Forwarded-For).
     trusted_proxies: int = 0
+    # Where people report an accessibility problem (the accessibility statement, issue 23).
+    accessibility_email: str = DEFAULT_ACCESSIBILITY_EMAIL
+    accessibility_phone: str = DEFAULT_ACCESSIBILITY_PHONE
     # Reminders and the outbox (issue 5). Cron expressions are read in scheduler_timezone.
     smtp_max_attempts: int = 8
     smtp_interrupted_delivery: str = "resend"
@@ -192,23 +201,6 @@ def _reminder_settings(env: dict) -> dict:
     )
 
 
-def require_shared_rate_limits(settings: Settings, web_workers: int) -> None:
-    """Refuse, in production, several web worker processes each keeping its own rate-limit
-    counts in memory: every worker would allow the full limit, so N workers allow N times it."""
-    if (
-        settings.environment == "production"
-        and web_workers > 1
-        and settings.ratelimit_storage_uri.startswith("memory:")
-    ):
-        raise ConfigError(
-            f"{web_workers} web workers would each count rate limits in their own memory "
-            f"(SUPPLIER_DD_RATELIMIT_STORAGE_URI={settings.ratelimit_storage_uri}), allowing "
-            f"{web_workers} times the limit on failed sign-ins. Set "
-            "SUPPLIER_DD_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (a Redis server all "
-            "workers share) or run one worker."
-        )
-
-
 AUDIT_KEY_MINIMUM = 32
 
 
@@ -242,6 +234,32 @@ def _audit_settings(env: dict, environment: str, instance: Path, timezone: str) 
         audit_checkpoint_cron=_cron(env, "SUPPLIER_DD_AUDIT_CHECKPOINT_CRON", "7 * * * *",
                                     timezone),
     )
+
+
+def _accessibility_contact(env: dict) -> dict:
+    email = (env.get("SUPPLIER_DD_ACCESSIBILITY_EMAIL") or DEFAULT_ACCESSIBILITY_EMAIL).strip()
+    if "@" not in email or " " in email:
+        raise ConfigError(
+            f"SUPPLIER_DD_ACCESSIBILITY_EMAIL must be an email address, got {email!r}.")
+    phone = (env.get("SUPPLIER_DD_ACCESSIBILITY_PHONE") or DEFAULT_ACCESSIBILITY_PHONE).strip()
+    return {"accessibility_email": email, "accessibility_phone": phone}
+
+
+def require_shared_rate_limits(settings: Settings, web_workers: int) -> None:
+    """Refuse, in production, several web worker processes each keeping its own rate-limit
+    counts in memory: every worker would allow the full limit, so N workers allow N times it."""
+    if (
+        settings.environment == "production"
+        and web_workers > 1
+        and settings.ratelimit_storage_uri.startswith("memory:")
+    ):
+        raise ConfigError(
+            f"{web_workers} web workers would each count rate limits in their own memory "
+            f"(SUPPLIER_DD_RATELIMIT_STORAGE_URI={settings.ratelimit_storage_uri}), allowing "
+            f"{web_workers} times the limit on failed sign-ins. Set "
+            "SUPPLIER_DD_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (a Redis server all "
+            "workers share) or run one worker."
+        )
 
 
 def load_settings(env: dict | None = None, instance_path: str | None = None) -> Settings:
@@ -311,6 +329,7 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         run_scheduler_in_web=_bool(env, "SUPPLIER_DD_SCHEDULER_IN_WEB", False),
         trusted_proxies=_int(env, "SUPPLIER_DD_TRUSTED_PROXIES", 0, minimum=0),
         council_name=env.get("SUPPLIER_DD_COUNCIL_NAME") or "Example District Council",
+        **_accessibility_contact(env),
         referral_retention_days=_int(
             env,
             "SUPPLIER_DD_REFERRAL_RETENTION_DAYS",

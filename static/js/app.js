@@ -1,5 +1,7 @@
 import { initAll } from '../govuk/govuk-frontend.min.js'
 import { initTimeoutWarning } from './timeout-warning.js'
+import { initPackProgress } from './pack-progress.js'
 
 initAll()
 initTimeoutWarning(document.getElementById('timeout-dialog'))
+initPackProgress(document.querySelector('[data-module="app-pack-progress"]'))

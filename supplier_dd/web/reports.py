@@ -1,7 +1,9 @@
 """The annual Cabinet evidence pack in the browser.
 
-Legal and admin users ask for a pack; it is built in a background thread while a status page
-refreshes itself (a meta refresh, so it works without JavaScript). Officers, legal and admin
+Legal and admin users ask for a pack; it is built in a background thread while its progress
+page follows it: a script asks the JSON status endpoint every few seconds and updates a live
+region, and without JavaScript a Refresh link shows the latest step. The page never reloads
+itself (a reload sends a screen reader back to the top; WCAG 2.2.1). Officers, legal and admin
 list the stored packs and download them unchanged. Suppliers have no access.
 """
 
@@ -17,6 +19,7 @@ from flask import (
     Flask,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -33,8 +36,9 @@ from supplier_dd.extensions import db
 from supplier_dd.models import CabinetPack, CabinetPackRun
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.cabinet_pack import RUN_DONE, RUN_FAILED
+from supplier_dd.notification_mailer import mailer_for
 from supplier_dd.reports.data import FinancialYear, ReportInputError, financial_year_of
-from supplier_dd.services import ServiceError, audit
+from supplier_dd.services import ServiceError, audit, notifications
 from supplier_dd.services.cabinet_packs import (
     MEDIA_TYPES,
     check_request,
@@ -53,7 +57,8 @@ from supplier_dd.web.paging import page_number
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PER_PAGE = 25
-REFRESH_SECONDS = 2
+# How often the progress page's script asks for the build's status.
+POLL_SECONDS = 2
 # Background builds by run id, so tests (and a shutdown) can wait for them.
 BACKGROUND_BUILDS: dict[int, threading.Thread] = {}
 
@@ -168,6 +173,7 @@ def _build_in_background(app: Flask, run_id: int, actor: audit.Actor) -> None:
                              details={"year": run.financial_year,
                                       "data_checksum": run.data_checksum,
                                       "files": {p.kind: p.sha256 for p in packs}})
+                notifications.pack_built(session, run, mailer_for(app), utcnow())
                 session.commit()
             except Exception as error:  # noqa: BLE001 - any failure must reach the status page
                 session.rollback()
@@ -189,10 +195,32 @@ def _build_in_background(app: Flask, run_id: int, actor: audit.Actor) -> None:
 def cabinet_run(run_id: int):
     _fail_stopped_runs()
     run = db.get_or_404(CabinetPackRun, run_id)
+    return render_template("reports/cabinet_run.html", run=run, progress=_progress(run),
+                           poll_seconds=POLL_SECONDS)
+
+
+@bp.route("/cabinet/runs/<int:run_id>/status")
+@requires(Permission.VIEW_REPORTS)
+def cabinet_run_status(run_id: int):
+    """What the progress page's live region says, for its script to fetch."""
+    _fail_stopped_runs()
+    response = jsonify(_progress(db.get_or_404(CabinetPackRun, run_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _progress(run: CabinetPackRun) -> dict:
+    """The build's state in words, the same for the page and its status endpoint."""
     finished = run.status in (RUN_DONE, RUN_FAILED)
-    return render_template("reports/cabinet_run.html", run=run, finished=finished,
-                           refresh_seconds=None if finished else REFRESH_SECONDS,
-                           elapsed=_elapsed(run.requested_at, run.finished_at or utcnow()))
+    elapsed = _elapsed(run.requested_at, run.finished_at or utcnow())
+    if run.status == RUN_DONE:
+        message = "The pack is ready."
+    elif run.status == RUN_FAILED:
+        message = f"The pack was not built: {run.error or 'unknown error'}"
+    else:
+        message = f"Building the pack: {run.step or 'waiting to start'}."
+    return {"status": run.status, "finished": finished, "message": message,
+            "elapsed": f"Took {elapsed}." if finished else f"Running for {elapsed}."}
 
 
 def _fail_stopped_runs() -> None:

@@ -98,6 +98,8 @@ def init_app(app: Flask) -> None:
         return {
             "service_name": "Supplier due diligence",
             "council_name": settings.council_name,
+            "accessibility_email": settings.accessibility_email,
+            "accessibility_phone": settings.accessibility_phone,
             "invitation_hours": settings.invitation_valid_hours,
             "session_seconds": settings.session_minutes * 60,
         }

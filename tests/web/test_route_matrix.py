@@ -226,6 +226,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/reports/cabinet/runs/999999",
         expect(302, 403, 404, 404, 404, safeguarding=403),
     ),
+    # What the progress page's script asks for (issue 23), answered as the page is.
+    "reports.cabinet_run_status": (
+        "GET",
+        "/reports/cabinet/runs/999999/status",
+        expect(302, 403, 404, 404, 404, safeguarding=403),
+    ),
     "reports.download_cabinet_pack": (
         "GET",
         "/reports/cabinet/packs/999999",
