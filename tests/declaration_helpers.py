@@ -57,10 +57,17 @@ DATES = {
 }
 
 
+# Choices other than the first option, where the first would contradict "yes" elsewhere: a
+# relevant commercial organisation has a turnover of £36 million or more.
+CHOICES = {"org_turnover_band": "36m-60m"}
+
+
 def form_value(question: Question) -> dict:
     """Form fields giving a valid answer. Yes to everything except exclusion grounds, so most
     conditional questions are shown and exercised."""
     qid = question.id
+    if qid in CHOICES:
+        return {qid: CHOICES[qid]}
     if question.type == "yes_no":
         return {qid: "no" if qid.startswith("excl_") else "yes"}
     if question.type in ("single_choice", "multiple_choice"):

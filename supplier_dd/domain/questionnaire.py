@@ -43,6 +43,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from supplier_dd.domain.answer_consistency import contradictions
 from supplier_dd.domain.control_characters import control_character_problem
 from supplier_dd.domain.organisations import (
     country_name,
@@ -779,15 +780,18 @@ def validate_answer(question: Question, raw: Any, *, today: date | None = None) 
 
 def cross_field_errors(questionnaire: Questionnaire, answers: Mapping[str, Any]
                        ) -> dict[str, str]:
-    """Checks that need two answers: a statement period must end after it starts."""
+    """Checks that need two answers: a statement period must end after it starts, and the
+    contradictions of `answer_consistency` (a relevant commercial organisation under £36m)."""
     errors = {}
     start, end = answers.get("s54_period_start"), answers.get("s54_period_end")
-    visible_ids = {q.id for q in visible_questions(questionnaire, answers)}
+    pages = {q.id: (q.section, q.page) for q in visible_questions(questionnaire, answers)}
     if (
-        "s54_period_end" in visible_ids and isinstance(start, str) and isinstance(end, str)
+        "s54_period_end" in pages and isinstance(start, str) and isinstance(end, str)
         and end <= start
     ):
         errors["s54_period_end"] = "Statement period end must be after the period start"
+    for question_id, message in contradictions(answers, pages).items():
+        errors.setdefault(question_id, message)
     return errors
 
 

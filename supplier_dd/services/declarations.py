@@ -368,7 +368,11 @@ def save_page(session: Session, declaration: Declaration, questionnaire: Questio
         if any(q.id == question_id for q in shown) and question_id not in result.errors:
             result.errors[question_id] = message
             result.entered[question_id] = raw_answer(questionnaire.question(question_id), form)
-            answers.pop(question_id, None)
+            # Keep the answer saved before this one, if any: the refused one is not saved.
+            if question_id in saved:
+                answers[question_id] = saved[question_id]
+            else:
+                answers.pop(question_id, None)
     now_shown = questions_on_page(questionnaire, answers, section_id, page_id)
     shown_ids = {q.id for q in shown}
     result.revealed = [q.id for q in now_shown if q.id not in shown_ids]

@@ -144,7 +144,7 @@ def test_invited_contact_completes_leaves_resumes_signs_and_submits(
     assert "Enter number of workers" in summary
     page.locator("[name=org_sectors]").first.check()
     page.get_by_label("How many people work for your organisation?").fill("140")
-    page.get_by_label("Under £36 million").check()
+    page.get_by_label("£36 million to £60 million").check()  # a relevant organisation
     save_and_continue(page)
     assert page.url == overview
     assert task_status(page, "About your organisation") == "Completed"

@@ -169,7 +169,8 @@ def test_conditional_questions_appear_and_disappear_without_javascript(client, s
 
 def test_a_page_made_irrelevant_by_earlier_answers_is_skipped(client, session, journey):
     declaration_id = _request_and_start(client, session, journey)
-    fill_section(client, declaration_id, "s54", all_form_values({"s54_has_statement": "no"}))
+    fill_section(client, declaration_id, "s54", all_form_values(
+        {"s54_is_rco": "no", "s54_has_statement": "no"}))
     statement = f"/supplier/declarations/{declaration_id}/sections/s54/statement"
     response = client.get(statement)
     assert response.status_code == 302
@@ -178,6 +179,9 @@ def test_a_page_made_irrelevant_by_earlier_answers_is_skipped(client, session, j
 def test_officer_sees_the_submitted_declaration_and_its_evidence(client, session, journey):
     declaration_id = _request_and_start(client, session, journey)
     statement_page = f"/supplier/declarations/{declaration_id}/sections/s54/statement"
+    # The turnover first: the one copied from the supplier record (under £36 million) would
+    # contradict "a relevant commercial organisation".
+    fill_section(client, declaration_id, "organisation", all_form_values())
     fill_section(client, declaration_id, "s54", all_form_values())
     token = csrf_token_in(client.get(statement_page).text)
     client.post(statement_page, data={
