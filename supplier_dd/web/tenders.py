@@ -21,6 +21,7 @@ from supplier_dd.services.suppliers import search_suppliers
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices
+from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.forms import SearchForm
 from supplier_dd.web.invitation_mail import queue_invitation, send_now
 from supplier_dd.web.tender_forms import AwardForm, ConfirmForm, NewBidderForm, TenderForm
@@ -63,7 +64,7 @@ def _save(form, change):
 
 def _refused(tender: Tender, error: ServiceError):
     db.session.rollback()
-    flash(str(error))
+    flash_refusal(str(error))
     return redirect(url_for("tenders.show", tender_id=tender.id))
 
 
@@ -102,7 +103,7 @@ def show(tender_id: int):
 def edit(tender_id: int):
     tender = _tender_or_404(tender_id, lock=request.method == "POST")
     if tender.status == TenderStatus.AWARDED:
-        flash("This tender has been awarded, so its details can no longer change")
+        flash_refusal("This tender has been awarded, so its details can no longer change")
         return redirect(url_for("tenders.show", tender_id=tender.id))
     form = TenderForm(obj=tender)
     if form.validate_on_submit() and _save(form, lambda: service.update_tender(
@@ -130,7 +131,7 @@ def _bidders_page(tender: Tender, form: NewBidderForm):
 def bidders(tender_id: int):
     tender = _tender_or_404(tender_id, lock=request.method == "POST")
     if tender.status != TenderStatus.OPEN:
-        flash(f"This tender is {tender.status}: no more bidders or requests")
+        flash_refusal(f"This tender is {tender.status}: no more bidders or requests")
         return redirect(url_for("tenders.show", tender_id=tender.id))
     form = NewBidderForm()
     if form.validate_on_submit():
@@ -176,7 +177,7 @@ def add_existing_bidder(tender_id: int):
 def award(tender_id: int):
     tender = _tender_or_404(tender_id, lock=request.method == "POST")
     if tender.status == TenderStatus.AWARDED:
-        flash("This tender has already been awarded")
+        flash_refusal("This tender has already been awarded")
         return redirect(url_for("tenders.show", tender_id=tender.id))
     rows = service.bidder_rows(db.session, tender)
     form = AwardForm(data={"contract_reference": tender.reference, "value": tender.value})
@@ -202,7 +203,7 @@ def award(tender_id: int):
 def close(tender_id: int):
     tender = _tender_or_404(tender_id, lock=request.method == "POST")
     if tender.status != TenderStatus.OPEN:
-        flash(f"This tender is already {tender.status}")
+        flash_refusal(f"This tender is already {tender.status}")
         return redirect(url_for("tenders.show", tender_id=tender.id))
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -400,8 +400,10 @@ def test_a_closed_tender_takes_no_bidders_or_requests_but_can_be_awarded(
     # The forms are not offered, and a hand-made request is refused.
     bidders = client.get(f"/officer/tenders/{ids['tender']}/bidders")
     assert bidders.status_code == 302
-    assert "This tender is closed: no more bidders or requests" in page_text(
-        client.get(bidders.headers["Location"]))
+    refused = client.get(bidders.headers["Location"])
+    assert "This tender is closed: no more bidders or requests" in page_text(refused)
+    # A refusal, so never in the green success banner.
+    assert "govuk-notification-banner--success" not in refused.text
     late = make_supplier(session, name="Late Comer Ltd")
     session.commit()
     token = client.get(f"/officer/tenders/{ids['tender']}").text
