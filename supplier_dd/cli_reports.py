@@ -42,7 +42,8 @@ def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
                    cover_date: str | None, author: str, version: str):
     from supplier_dd.extensions import db
     from supplier_dd.models.base import utcnow
-    from supplier_dd.services import ServiceError, audit
+    from supplier_dd.notification_mailer import mailer_for
+    from supplier_dd.services import ServiceError, audit, notifications
     from supplier_dd.services.cabinet_packs import (
         check_request,
         generate,
@@ -66,6 +67,7 @@ def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
                  object_type="cabinet_pack_run", object_id=run.id,
                  details={"year": run.financial_year, "data_checksum": run.data_checksum,
                           "files": {p.kind: p.sha256 for p in packs}})
+    notifications.pack_built(session, run, mailer_for(current_app), utcnow())
     session.commit()
     targets = {"pdf": pdf_path, "xlsx": xlsx_path}
     for pack in packs:

@@ -86,6 +86,17 @@ def audit_checkpoint_job(app: Flask) -> None:
     _in_app(app, AUDIT_CHECKPOINT_JOB, lambda session: run_checkpoint(app, session, utcnow))
 
 
+# Corrective actions due within a week, or past due, are mailed to the supplier once per due
+# date (issue 15), at the hour of the reminder sweep.
+ACTION_DEADLINES_JOB = "corrective_action_deadlines"
+
+
+def action_deadlines_job(app: Flask) -> None:
+    from supplier_dd.notification_jobs import run_deadlines
+
+    _in_app(app, ACTION_DEADLINES_JOB, lambda session: run_deadlines(app, session, utcnow()))
+
+
 def _in_app_committing(app: Flask, name: str, service) -> None:
     """Run a service `fn(session, now)` as a job and commit what it did."""
 
@@ -130,6 +141,12 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         id=AUDIT_CHECKPOINT_JOB, name="Audit log checkpoint", max_instances=1, coalesce=True,
         misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
     )
+    scheduler.add_job(
+        action_deadlines_job,
+        CronTrigger.from_crontab(settings.reminder_sweep_cron, timezone=zone), args=[app],
+        id=ACTION_DEADLINES_JOB, name="Corrective actions due soon or overdue",
+        max_instances=1, coalesce=True, misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
+    )
     return scheduler
 
 
@@ -144,6 +161,8 @@ def describe(scheduler: BaseScheduler, settings: Settings) -> list[str]:
         f"({settings.scheduler_timezone})",
         f"Audit log checkpoint: cron '{settings.audit_checkpoint_cron}' "
         f"({settings.scheduler_timezone}), into {settings.audit_checkpoint_dir}",
+        f"Corrective actions due soon or overdue: cron '{settings.reminder_sweep_cron}' "
+        f"({settings.scheduler_timezone})",
     ]
 
 

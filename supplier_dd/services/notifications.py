@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from supplier_dd.domain.roles import Role
-from supplier_dd.models import Supplier, User
-from supplier_dd.models.risk import AssessmentReview
+from supplier_dd.models import CabinetPackRun, Declaration, DeclarationRequest, Supplier, User
+from supplier_dd.models.risk import ACTION_OPEN as ACTION_STATUS_OPEN
+from supplier_dd.models.risk import (
+    AssessmentReview,
+    CorrectiveAction,
+    ReviewQuery,
+    RiskAssessment,
+)
 from supplier_dd.services import outbox
+from supplier_dd.services.declarations import request_title
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,14 @@ class Mailer:
     council_name: str
     render: Callable[..., object]  # mail.render_email(name, **context) -> RenderedEmail
     link: Callable[..., str]  # (endpoint, **url values) -> absolute URL
+
+
+# Staff who review declarations: the people a supplier's answer to a query goes back to.
+REVIEWERS = (Role.OFFICER, Role.ADMIN)
+
+
+def _day(value: date | datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def supplier_contacts(session: Session, supplier_id: int) -> list[User]:
@@ -43,8 +58,9 @@ def staff(session: Session, *roles: Role) -> list[User]:
 
 def queue(session: Session, mailer: Mailer, *, template: str, event_key: str,
           recipients: Iterable[User], now: datetime, **context) -> int:
-    """Render `templates/email/<template>/` for each recipient and queue it; returns how many
-    were new. People without an address are skipped (the outbox would only fail them)."""
+    """Render `templates/email/<template>/` for each recipient and queue it under the key
+    `<template>:<event_key>:user:<id>`; returns how many were new. People without an address
+    are skipped (the outbox would only fail them)."""
     messages = []
     for user in {user.id: user for user in recipients}.values():
         if not user.email:
@@ -52,7 +68,7 @@ def queue(session: Session, mailer: Mailer, *, template: str, event_key: str,
         email = mailer.render(template, name=user.name, council_name=mailer.council_name,
                               **context)
         messages.append(outbox.NewMessage(
-            dedupe_key=f"{event_key}:user:{user.id}", kind=template, recipient=user.email,
+            dedupe_key=f"{template}:{event_key}:user:{user.id}", kind=template, recipient=user.email,
             subject=email.subject, text=email.text, html=email.html))
     return len(outbox.enqueue_many(session, messages, now))
 
@@ -75,6 +91,111 @@ def review_decided(session: Session, review: AssessmentReview, mailer: Mailer,
         recipients=supplier_contacts(session, supplier.id), now=now,
         supplier_name=supplier.name, reason=review.reason,
         questions=[q.question_text for q in review.queries],
-        decided_on=f"{review.decided_at.day} {review.decided_at:%B %Y}",
+        decided_on=_day(review.decided_at),
         link=mailer.link(page),
+    )
+
+
+def query_answered(session: Session, query: ReviewQuery, mailer: Mailer, now: datetime) -> int:
+    """To the officer who raised the query; to the council's officers if that person has left
+    or no longer reviews."""
+    raised_by = query.review.decided_by if query.review is not None else None
+    recipients = ([raised_by] if raised_by is not None and raised_by.active
+                  and raised_by.role in REVIEWERS else staff(session, Role.OFFICER))
+    supplier = session.get(Supplier, query.supplier_id)
+    return queue(
+        session, mailer, template="query_answered", event_key=f"query:{query.id}",
+        recipients=recipients, now=now, supplier_name=supplier.name,
+        question=query.question_text, comment=query.comment, response=query.response,
+        link=mailer.link("officer.supplier", supplier_id=supplier.id),
+    )
+
+
+# --- Corrective actions --------------------------------------------------------------------------
+
+# The stages of a corrective action the supplier is told about, with their email template.
+ACTION_OPENED = "corrective_action_opened"
+ACTION_DUE_SOON = "corrective_action_due_soon"
+ACTION_OVERDUE = "corrective_action_overdue"
+ACTION_SIGNED_OFF = "corrective_action_signed_off"
+# How far ahead of its due date an open action is 'due soon'.
+DUE_SOON_DAYS = 7
+
+
+def corrective_action(session: Session, action: CorrectiveAction, stage: str, mailer: Mailer,
+                      now: datetime) -> int:
+    """Tell the supplier's contacts. The key carries the due date, so an action whose date is
+    moved is reminded again for the new date, and never twice for the same one."""
+    supplier = session.get(Supplier, action.supplier_id)
+    return queue(
+        session, mailer, template=stage,
+        event_key=f"action:{action.id}:due:{action.due_date.isoformat()}",
+        recipients=supplier_contacts(session, supplier.id), now=now,
+        supplier_name=supplier.name, title=action.title, description=action.description,
+        owner=action.owner, due_date=_day(action.due_date),
+        link=mailer.link("supplier_risk.action", action_id=action.id),
+    )
+
+
+def corrective_action_deadlines(session: Session, mailer: Mailer, today: date,
+                                now: datetime) -> int:
+    """The daily job's work: open actions due within DUE_SOON_DAYS, and open actions past due.
+    Run twice the same day (or on two schedulers) it queues nothing new."""
+    open_actions = session.scalars(
+        select(CorrectiveAction).where(
+            CorrectiveAction.status == ACTION_STATUS_OPEN,
+            CorrectiveAction.due_date <= today + timedelta(days=DUE_SOON_DAYS))
+        .order_by(CorrectiveAction.id))
+    queued = 0
+    for action in open_actions:
+        stage = ACTION_OVERDUE if action.due_date < today else ACTION_DUE_SOON
+        queued += corrective_action(session, action, stage, mailer, now)
+    return queued
+
+
+# --- Staff-facing news ---------------------------------------------------------------------------
+
+
+def declaration_submitted(session: Session, declaration: Declaration, mailer: Mailer,
+                          now: datetime) -> int:
+    """A submission whose assessment raised a red flag or a knock-out goes to officers (who
+    review it) and legal (who answer for exclusions). A clean submission sends nothing."""
+    assessment = session.scalar(
+        select(RiskAssessment).where(RiskAssessment.declaration_id == declaration.id)
+        .order_by(RiskAssessment.id.desc()).limit(1))
+    flags = (assessment.breakdown or {}).get("red_flags") or [] if assessment else []
+    if not flags:
+        return 0
+    supplier = session.get(Supplier, assessment.supplier_id)
+    return queue(
+        session, mailer, template="declaration_flagged",
+        event_key=f"declaration:{declaration.id}",
+        recipients=staff(session, Role.OFFICER, Role.LEGAL), now=now,
+        supplier_name=supplier.name, knock_out=assessment.excluded_pending_review,
+        flags=[flag["label"] for flag in flags], band=assessment.residual_band,
+        link=mailer.link("officer.supplier", supplier_id=supplier.id),
+    )
+
+
+def pack_built(session: Session, run: CabinetPackRun, mailer: Mailer, now: datetime) -> int:
+    return queue(
+        session, mailer, template="cabinet_pack_built", event_key=f"run:{run.id}",
+        recipients=staff(session, Role.LEGAL), now=now, year=run.financial_year,
+        version=run.version, requested_by=run.requested_by_name,
+        link=mailer.link("reports.cabinet_run", run_id=run.id),
+    )
+
+
+def declaration_requested(session: Session, request: DeclarationRequest, mailer: Mailer,
+                          now: datetime) -> int:
+    """An annual or contract request, to the supplier's contacts. Tender requests have their
+    own email (services.tenders), sent with the bidders' invitations."""
+    supplier = session.get(Supplier, request.supplier_id)
+    return queue(
+        session, mailer, template="declaration_request",
+        event_key=f"request:{request.id}",
+        recipients=supplier_contacts(session, supplier.id), now=now,
+        supplier_name=supplier.name, title=request_title(request),
+        due_date=_day(request.due_date), note=request.note,
+        link=mailer.link("supplier.home"),
     )

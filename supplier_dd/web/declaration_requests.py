@@ -29,7 +29,8 @@ from supplier_dd.extensions import db
 from supplier_dd.mail import render_email
 from supplier_dd.models import Contract, Declaration, DeclarationRequest, Supplier, Tender
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError
+from supplier_dd.notification_mailer import mailer_for
+from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import declarations as service
 from supplier_dd.services import tenders as tender_service
 from supplier_dd.services.declaration_integrity import check_declaration, seals
@@ -234,10 +235,13 @@ def request_for_supplier(supplier_id: int):
             errors["due_date"] = error
         if not errors:
             try:
-                _record, created = service.request_for_supplier(
+                record, created = service.request_for_supplier(
                     db.session, supplier, due_date, current_user, utcnow(), contract,
                     values["note"], actor=request_actor(),
                 )
+                if created:
+                    notifications.declaration_requested(db.session, record,
+                                                        mailer_for(current_app), utcnow())
                 db.session.commit()
             except ServiceError as failure:
                 db.session.rollback()

@@ -42,7 +42,8 @@ from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models import Declaration, DeclarationRequest
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError
+from supplier_dd.notification_mailer import mailer_for
+from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import declarations as service
 from supplier_dd.services.declaration_pdf import declaration_pdf
 from supplier_dd.services.evidence import (
@@ -451,6 +452,8 @@ def declare(declaration_id: int):
                 confirms_authority=values["confirm_authority"], ip=request.remote_addr,
                 user=current_user, now=utcnow(), actor=request_actor(),
             )
+            notifications.declaration_submitted(db.session, declaration,
+                                                mailer_for(current_app), utcnow())
             db.session.commit()
         except service.AlreadySubmitted:
             db.session.rollback()  # another copy of this form, sent at the same time, won

@@ -206,12 +206,14 @@ def new_action(supplier_id: int):
     if form.validate_on_submit():
         assessment = current_assessment(db.session, supplier.id)
         try:
-            review_service.open_corrective_action(
+            opened = review_service.open_corrective_action(
                 db.session, supplier.id, title=form.title.data,
                 description=form.description.data or "", owner=form.owner.data,
                 due_date=form.due_date.data, officer=current_user, now=utcnow(),
                 assessment_id=assessment.id if assessment else None, actor=request_actor(),
             )
+            notifications.corrective_action(db.session, opened, notifications.ACTION_OPENED,
+                                            mailer_for(current_app), utcnow())
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
@@ -241,6 +243,9 @@ def decide_action(action_id: int):
             if form.outcome.data == "sign_off":
                 review_service.sign_off_action(db.session, record, form.note.data or "",
                                                current_user, utcnow(), actor=request_actor())
+                notifications.corrective_action(db.session, record,
+                                                notifications.ACTION_SIGNED_OFF,
+                                                mailer_for(current_app), utcnow())
             else:
                 review_service.reopen_action(db.session, record, form.note.data or "",
                                              current_user, utcnow(), actor=request_actor())

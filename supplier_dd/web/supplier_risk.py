@@ -6,13 +6,14 @@ action id finds nothing (404).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError
+from supplier_dd.notification_mailer import mailer_for
+from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import review as review_service
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
@@ -44,6 +45,7 @@ def query(query_id: int):
         try:
             review_service.answer_query(db.session, record, form.response.data, current_user,
                                         utcnow(), actor=request_actor())
+            notifications.query_answered(db.session, record, mailer_for(current_app), utcnow())
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
