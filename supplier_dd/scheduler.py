@@ -97,6 +97,16 @@ def action_deadlines_job(app: Flask) -> None:
     _in_app(app, ACTION_DEADLINES_JOB, lambda session: run_deadlines(app, session, utcnow()))
 
 
+# Each person who chose a daily digest gets the day's news that could wait in one email.
+DIGEST_JOB = "notification_digest"
+
+
+def digest_job(app: Flask) -> None:
+    from supplier_dd.notification_jobs import run_digests
+
+    _in_app(app, DIGEST_JOB, lambda session: run_digests(app, session, utcnow()))
+
+
 def _in_app_committing(app: Flask, name: str, service) -> None:
     """Run a service `fn(session, now)` as a job and commit what it did."""
 
@@ -147,6 +157,11 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         id=ACTION_DEADLINES_JOB, name="Corrective actions due soon or overdue",
         max_instances=1, coalesce=True, misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
     )
+    scheduler.add_job(
+        digest_job, CronTrigger.from_crontab(settings.reminder_sweep_cron, timezone=zone),
+        args=[app], id=DIGEST_JOB, name="Daily notification digests", max_instances=1,
+        coalesce=True, misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
+    )
     return scheduler
 
 
@@ -162,6 +177,8 @@ def describe(scheduler: BaseScheduler, settings: Settings) -> list[str]:
         f"Audit log checkpoint: cron '{settings.audit_checkpoint_cron}' "
         f"({settings.scheduler_timezone}), into {settings.audit_checkpoint_dir}",
         f"Corrective actions due soon or overdue: cron '{settings.reminder_sweep_cron}' "
+        f"({settings.scheduler_timezone})",
+        f"Daily notification digests: cron '{settings.reminder_sweep_cron}' "
         f"({settings.scheduler_timezone})",
     ]
 

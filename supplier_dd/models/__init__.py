@@ -10,6 +10,7 @@ from supplier_dd.models.contract import Contract, Tender, tender_invitations
 from supplier_dd.models.declaration import Declaration, DeclarationRequest, EvidenceFile
 from supplier_dd.models.imports import ImportBatch, RegistryStatement
 from supplier_dd.models.invitation import Invitation
+from supplier_dd.models.notification import DigestItem
 from supplier_dd.models.outbox import OutboxMessage
 from supplier_dd.models.programme import (
     ActionPlan,
@@ -33,6 +34,7 @@ from supplier_dd.models.user import User
 from supplier_dd.models.user_session import UserSession
 
 __all__ = [
+    "DigestItem",
     "CabinetPack",
     "CabinetPackRun",
     "AssessmentReview",

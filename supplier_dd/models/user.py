@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     # Consecutive failed sign-ins; reset by a successful one. Too many locks the account.
     failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
+    # Non-urgent notifications as they happen, or gathered in one email a day (issue 15).
+    notification_delivery: Mapped[str] = mapped_column(
+        String(20), default="immediate", server_default="immediate")
 
     supplier = relationship("Supplier", back_populates="contacts")
 

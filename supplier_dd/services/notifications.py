@@ -15,8 +15,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from supplier_dd.database import insert_ignoring_duplicates
 from supplier_dd.domain.roles import Role
 from supplier_dd.models import CabinetPackRun, Declaration, DeclarationRequest, Supplier, User
+from supplier_dd.models.notification import (
+    DELIVERY_CHOICES,
+    DELIVERY_DAILY_DIGEST,
+    DigestItem,
+)
 from supplier_dd.models.risk import ACTION_OPEN as ACTION_STATUS_OPEN
 from supplier_dd.models.risk import (
     AssessmentReview,
@@ -24,7 +30,7 @@ from supplier_dd.models.risk import (
     ReviewQuery,
     RiskAssessment,
 )
-from supplier_dd.services import outbox
+from supplier_dd.services import ServiceError, outbox
 from supplier_dd.services.declarations import request_title
 
 
@@ -59,18 +65,81 @@ def staff(session: Session, *roles: Role) -> list[User]:
 def queue(session: Session, mailer: Mailer, *, template: str, event_key: str,
           recipients: Iterable[User], now: datetime, **context) -> int:
     """Render `templates/email/<template>/` for each recipient and queue it under the key
-    `<template>:<event_key>:user:<id>`; returns how many were new. People without an address
+    `<template>:<event_key>:user:<id>`, or hold it for the person's daily digest when the
+    news can wait and they chose one; returns how many were new. People without an address
     are skipped (the outbox would only fail them)."""
-    messages = []
+    messages, held = [], []
     for user in {user.id: user for user in recipients}.values():
         if not user.email:
             continue
+        key = f"{template}:{event_key}:user:{user.id}"
         email = mailer.render(template, name=user.name, council_name=mailer.council_name,
                               **context)
+        if template in DIGESTIBLE and user.notification_delivery == DELIVERY_DAILY_DIGEST:
+            held.append(dict(dedupe_key=key, user_id=user.id, kind=template,
+                             subject=email.subject[:300], link=context["link"],
+                             created_at=now, digested_at=None))
+            continue
         messages.append(outbox.NewMessage(
-            dedupe_key=f"{template}:{event_key}:user:{user.id}", kind=template, recipient=user.email,
+            dedupe_key=key, kind=template, recipient=user.email,
             subject=email.subject, text=email.text, html=email.html))
-    return len(outbox.enqueue_many(session, messages, now))
+    held_keys = insert_ignoring_duplicates(session, DigestItem, held, "dedupe_key")
+    return len(outbox.enqueue_many(session, messages, now)) + len(held_keys)
+
+
+# --- Daily digests -------------------------------------------------------------------------------
+
+# News that asks nobody to act by a date can wait for a digest; everything else (a rejection,
+# a query, a corrective action and its deadlines, a red flag, a request) is always sent at once.
+DIGESTIBLE_LABELS = {  # template: (what it tells, the roles it goes to)
+    "query_answered": ("A supplier’s answer to a query you raised", (Role.OFFICER, Role.ADMIN)),
+    "corrective_action_signed_off": ("The council signing off a corrective action",
+                                     (Role.SUPPLIER,)),
+    "cabinet_pack_built": ("A Cabinet evidence pack that has been built", (Role.LEGAL,)),
+}
+DIGESTIBLE = frozenset(DIGESTIBLE_LABELS)
+
+
+def digestible_for(role: str) -> list[str]:
+    """What can wait for this person's digest, in words, for their settings page."""
+    return [label for label, roles in DIGESTIBLE_LABELS.values() if role in roles]
+
+
+def set_delivery(session: Session, user: User, choice: str) -> None:
+    if choice not in DELIVERY_CHOICES:
+        raise ServiceError("Select how you want to get emails that can wait")
+    user.notification_delivery = choice
+    session.flush()
+
+
+def send_digests(session: Session, mailer: Mailer, today: date, now: datetime) -> int:
+    """One email per person with held items: the daily job's work. An item is marked as sent
+    only with the digest that carries it, so a second run the same day (whose digest key is
+    taken) leaves later items for tomorrow rather than losing them. Returns digests queued."""
+    waiting = session.scalars(
+        select(DigestItem).where(DigestItem.digested_at.is_(None))
+        .order_by(DigestItem.user_id, DigestItem.id)).all()
+    by_user: dict[int, list[DigestItem]] = {}
+    for item in waiting:
+        by_user.setdefault(item.user_id, []).append(item)
+    queued = 0
+    for user_id, items in by_user.items():
+        user = session.get(User, user_id)
+        if not user.active or not user.email:
+            for item in items:  # nobody left to read them
+                item.digested_at = now
+            continue
+        email = mailer.render("notification_digest", name=user.name,
+                              council_name=mailer.council_name, day=_day(today),
+                              items=[{"subject": i.subject, "link": i.link} for i in items])
+        if outbox.enqueue(session, dedupe_key=f"notification_digest:{user.id}:{today}",
+                          kind="notification_digest", recipient=user.email,
+                          subject=email.subject, text=email.text, html=email.html, now=now):
+            for item in items:
+                item.digested_at = now
+            queued += 1
+    session.flush()
+    return queued
 
 
 # --- Review decisions ----------------------------------------------------------------------------
@@ -89,8 +158,11 @@ def review_decided(session: Session, review: AssessmentReview, mailer: Mailer,
     return queue(
         session, mailer, template=template, event_key=f"review:{review.id}",
         recipients=supplier_contacts(session, supplier.id), now=now,
-        supplier_name=supplier.name, reason=review.reason,
-        questions=[q.question_text for q in review.queries],
+        # The supplier sees the reason of a rejection, and of a query only its comments: what
+        # the review form tells the officer.
+        supplier_name=supplier.name,
+        reason=review.reason if review.decision == "reject" else None,
+        questions=[{"text": q.question_text, "comment": q.comment} for q in review.queries],
         decided_on=_day(review.decided_at),
         link=mailer.link(page),
     )

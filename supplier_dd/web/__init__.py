@@ -3,6 +3,7 @@
 
 def blueprints():
     from supplier_dd.web import (
+        account,
         admin,
         auth,
         declaration_requests,
@@ -21,4 +22,4 @@ def blueprints():
 
     return [pages.bp, auth.bp, officer.bp, supplier.bp, admin.bp, programme.bp, reminders.bp,
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
-            reports.bp, tenders.bp]
+            reports.bp, tenders.bp, account.bp]

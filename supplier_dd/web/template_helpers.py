@@ -27,6 +27,7 @@ NAVIGATION = [
     ("Users", "admin.users", Permission.MANAGE_USERS),
     ("Email", "reminders.outbox", Permission.MANAGE_OUTBOX),
     ("Audit log", "admin.audit_log", Permission.VIEW_AUDIT_LOG),
+    ("Your email settings", "account.notifications_page", Permission.SIGNED_IN),
 ]
 
 

@@ -62,3 +62,22 @@ def test_a_rejection_is_shown_to_the_supplier_and_mailed(live_server, browser, a
         "href").startswith("http://127.0.0.1:5000/")
     page.screenshot(path=str(SHOTS / "email-declaration-rejected.png"), full_page=True)
     viewer.close()
+
+
+def test_each_role_chooses_a_daily_digest_on_its_email_settings_page(live_server, browser,
+                                                                     rejected_world):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for email in ("amara@brightwater.example", "priya@council.example", "lee@council.example"):
+        context = browser.new_context()
+        page = context.new_page()
+        _sign_in(page, live_server.url, email)
+        page.get_by_role("link", name="Your email settings").click()
+        page.get_by_role("heading", name="Your email settings").wait_for()
+        assert axe_violations(page) == [], describe(axe_violations(page))
+        page.get_by_label("Send me one summary email a day").check()
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Your email settings have been saved").wait_for()
+        assert page.get_by_label("Send me one summary email a day").is_checked()
+        page.screenshot(path=str(SHOTS / f"email-settings-{email.split('@')[0]}.png"),
+                        full_page=True)
+        context.close()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from supplier_dd.models import Declaration
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
-from supplier_dd.notification_jobs import run_deadlines
+from supplier_dd.notification_jobs import run_deadlines, run_digests
 from supplier_dd.reminder_jobs import run_send
 from supplier_dd.services.declarations import submit
 from tests.declaration_helpers import (
@@ -172,13 +172,17 @@ def test_a_query_goes_to_the_supplier_and_its_answer_to_the_officer_who_raised_i
     deliver(app, session)
     deliver(app, session)
     raised = assert_once_each(smtp_server, "query_raised", SUPPLIER_CONTACTS)
-    assert "The fees answer needs checking" in raised.text()
-    assert "paid a fee or cost to get a job" in raised.html()
+    for part in (raised.text(), raised.html()):
+        assert "paid a fee or cost to get a job" in part and "Ask your agencies and tell us" in part
+        # The review form tells the officer that a query's reason stays with the council.
+        assert "The fees answer needs checking" not in part
 
     client.sign_in("amara@brightwater.example", PASSWORD)
     assert client.get(path_of(links_in(raised.text())[0])).status_code == 200
     home = text_of(client.get("/supplier/"))
     assert "Changes requested" in home and "Answer the council’s questions" in home
+    assert "Ask your agencies and tell us" in home
+    assert "The fees answer needs checking" not in home
     query_id = session.scalar(select(ReviewQuery.id))
     client.submit(f"/supplier/queries/{query_id}", {"response": "Checked: no fees were paid"})
     sign_out(client)
@@ -272,15 +276,16 @@ def test_a_corrective_action_is_mailed_when_opened_due_soon_overdue_and_signed_o
     assert job_day(due + timedelta(days=30)) == []
 
 
-def test_the_scheduler_runs_the_deadline_job_daily(app):
+def test_the_scheduler_runs_the_deadline_and_digest_jobs_daily(app):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from supplier_dd.scheduler import ACTION_DEADLINES_JOB, build_scheduler
+    from supplier_dd.scheduler import ACTION_DEADLINES_JOB, DIGEST_JOB, build_scheduler
 
     jobs = {job.id: job for job in build_scheduler(app, BackgroundScheduler,
                                                    sweep_at_start=False).get_jobs()}
-    assert "hour='6'" in str(jobs[ACTION_DEADLINES_JOB].trigger)
-    assert jobs[ACTION_DEADLINES_JOB].max_instances == 1
+    for job_id in (ACTION_DEADLINES_JOB, DIGEST_JOB):
+        assert "hour='6'" in str(jobs[job_id].trigger)
+        assert jobs[job_id].max_instances == 1
 
 
 # --- Staff-facing news ---------------------------------------------------------------------------
@@ -377,3 +382,79 @@ def test_an_annual_request_is_mailed_to_the_suppliers_contacts_once(
     client.sign_in("ben@brightwater.example", PASSWORD)
     page = client.get(path_of(links_in(message.text())[0]))
     assert page.status_code == 200 and "Annual declaration 2099" in text_of(page)
+
+
+# --- Immediate or a daily digest -----------------------------------------------------------------
+
+
+def _choose(client, email: str, choice: str):
+    client.sign_in(email, PASSWORD)
+    response = client.submit("/account/notifications", {"delivery": choice})
+    sign_out(client)
+    return response
+
+
+def test_news_that_can_wait_comes_in_one_daily_digest_for_those_who_chose_it(
+        app, session, client, smtp_server, rejected_world):
+    w = rejected_world
+    client.sign_in("priya@council.example", PASSWORD)
+    refused = client.submit("/account/notifications", {"delivery": "weekly"})
+    assert refused.status_code == 200 and "Not a valid choice" in text_of(refused)
+    sign_out(client)
+    assert _choose(client, "priya@council.example", "daily_digest").status_code == 302
+    assert _choose(client, "ben@brightwater.example", "daily_digest").status_code == 302
+    client.sign_in("ben@brightwater.example", PASSWORD)
+    settings = client.get("/account/notifications").get_data(as_text=True)
+    assert re.search(r'value="daily_digest"[^>]*checked', settings)
+    sign_out(client)
+
+    # Urgent news is still sent at once: the query to both contacts, the action to both.
+    due = utcnow().date() + timedelta(days=20)
+    client.sign_in("priya@council.example", PASSWORD)
+    client.submit(f"/officer/risk/suppliers/{w['supplier'].id}/review", {
+        "decision": "query", "reason": "Check fees", "questions": ["wf_recruitment_fees"],
+        "comment": "Ask your agencies"})
+    client.submit(f"/officer/risk/suppliers/{w['supplier'].id}/actions/new", {
+        "title": "Publish a fees policy", "owner": "Amara Osei",
+        "due_date": [str(due.day), str(due.month), str(due.year)]})
+    sign_out(client)
+    deliver(app, session)
+    assert set(arrived(smtp_server, "query_raised")) == SUPPLIER_CONTACTS
+    assert set(arrived(smtp_server, "corrective_action_opened")) == SUPPLIER_CONTACTS
+
+    # News that can wait is held for those who chose a digest.
+    seen = len(smtp_server.messages)
+    action = session.scalar(select(CorrectiveAction))
+    client.sign_in("amara@brightwater.example", PASSWORD)
+    client.submit(f"/supplier/queries/{session.scalar(select(ReviewQuery.id))}",
+                  {"response": "No fees were paid"})
+    client.submit(f"/supplier/actions/{action.id}", {"response": "Published"})
+    sign_out(client)
+    client.sign_in("priya@council.example", PASSWORD)
+    client.submit(f"/officer/risk/actions/{action.id}", {"outcome": "sign_off", "note": "Seen"})
+    sign_out(client)
+    deliver(app, session)
+    assert [m.recipients for m in smtp_server.messages[seen:]] == [
+        ["amara@brightwater.example"]]  # her signed-off email; Ben's and Priya's are held
+
+    seen = len(smtp_server.messages)
+    tomorrow = datetime.combine(utcnow().date() + timedelta(days=1), time(7, 0))
+    run_digests(app, session, tomorrow)
+    run_digests(app, session, tomorrow)
+    deliver(app, session, tomorrow)
+    assert_once_each(smtp_server, "notification_digest",
+                     {"priya@council.example", "ben@brightwater.example"}, seen)
+    ben_digest = smtp_server.to("ben@brightwater.example")[-1]
+    assert "1 update" in ben_digest.subject
+    for part in (ben_digest.text(), ben_digest.html()):
+        assert "signed off your corrective action" in part
+    client.sign_in("ben@brightwater.example", PASSWORD)
+    assert client.get(path_of(links_in(ben_digest.text())[0])).status_code == 200
+    sign_out(client)
+    priya_digest = smtp_server.to("priya@council.example")[-1]
+    assert "has answered your query" in priya_digest.text()
+
+    seen = len(smtp_server.messages)
+    run_digests(app, session, tomorrow + timedelta(days=1))
+    deliver(app, session, tomorrow + timedelta(days=1))
+    assert smtp_server.messages[seen:] == []  # nothing new, no empty digest

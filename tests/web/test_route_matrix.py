@@ -71,6 +71,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "pages.keep_alive": ("GET", "/session/keep-alive", expect(302, 200, 200, 200, 200)),
     "auth.sign_in": ("GET", "/sign-in", expect(200, 302, 302, 302, 302)),
     "auth.sign_out": ("POST", "/sign-out", expect(302, 302, 302, 302, 302)),
+    "account.notifications_page": (
+        "GET", "/account/notifications", expect(302, 200, 200, 200, 200)),
     # Risk scoring and review (issue 4).
     "risk.dashboard": ("GET", "/officer/risk/", STAFF),
     "risk.export_csv": ("GET", "/officer/risk/export.csv", STAFF),
