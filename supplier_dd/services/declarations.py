@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from supplier_dd.database import hold_until_commit
+from supplier_dd.domain.control_characters import control_character_problem
 from supplier_dd.domain.questionnaire import (
     Question,
     Questionnaire,
@@ -440,12 +441,20 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
         raise AlreadySubmitted("This declaration has already been submitted")
     errors: dict[str, str] = {}
     name, role = " ".join((signatory_name or "").split()), " ".join((signatory_role or "").split())
+    # Tabs and line breaks fold into spaces above; other control characters are refused, as
+    # every form's text is (web/base_form.py), so the sealed signatory is what the person saw.
+    name_problem = control_character_problem("Your name", name, multiline=True)
+    role_problem = control_character_problem("Your role", role, multiline=True)
     if not name:
         errors["signatory_name"] = "Enter your full name"
+    elif name_problem:
+        errors["signatory_name"] = name_problem
     elif len(name) > SIGNATORY_MAX:
         errors["signatory_name"] = f"Your name must be {SIGNATORY_MAX} characters or fewer"
     if not role:
         errors["signatory_role"] = "Enter your role in the organisation"
+    elif role_problem:
+        errors["signatory_role"] = role_problem
     elif len(role) > SIGNATORY_MAX:
         errors["signatory_role"] = f"Your role must be {SIGNATORY_MAX} characters or fewer"
     if not confirms_true:

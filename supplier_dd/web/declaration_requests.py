@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from supplier_dd.domain.control_characters import control_character_problem
 from supplier_dd.domain.questionnaire import triggered_red_flags
 from supplier_dd.domain.roles import Permission
 from supplier_dd.domain.tenders import TenderStatus
@@ -50,6 +51,13 @@ STATUS_FILTERS = {
     "submitted": "Submitted",
     "flagged": "With answers needing attention",
 }
+
+
+def _note_errors(note: str) -> dict[str, str]:
+    """The message to the supplier is typed by hand, not through a WTForms form, so it gets the
+    same control-character check as every form's text (web/base_form.py)."""
+    problem = control_character_problem("Message to the supplier", note, multiline=True)
+    return {"note": problem} if problem else {}
 
 
 def _parse_due_date(form) -> tuple[date | None, str | None]:
@@ -180,10 +188,11 @@ def request_for_tender(tender_id: int):
     values = {"note": ""}
     if request.method == "POST":
         values = {"note": request.form.get("note", "")[:2000]}
+        errors.update(_note_errors(values["note"]))
         due_date, error = _parse_due_date(request.form)
         if error:
             errors["due_date"] = error
-        else:
+        elif not errors:
             settings = current_app.config["SUPPLIER_DD_SETTINGS"]
             mail = tender_service.RequestMail(
                 council_name=settings.council_name, render=render_email,
@@ -223,6 +232,7 @@ def request_for_supplier(supplier_id: int):
     if request.method == "POST":
         values = {"note": request.form.get("note", "")[:2000],
                   "contract": request.form.get("contract", "")}
+        errors.update(_note_errors(values["note"]))
         contract = None
         if values["contract"]:
             contract = next((c for c in contracts if str(c.id) == values["contract"]), None)

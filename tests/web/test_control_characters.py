@@ -13,9 +13,15 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 import supplier_dd.web
-from supplier_dd.models import CabinetPack, CabinetPackRun, Contract, Supplier
+from supplier_dd.models import (
+    CabinetPack,
+    CabinetPackRun,
+    Contract,
+    DeclarationRequest,
+    Supplier,
+)
 from supplier_dd.web.programme_forms import ActionForm
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_supplier, make_user
 from tests.import_files import write_register
 from tests.integration.test_risk_workflow import officer_client  # noqa: F401 - a fixture
 
@@ -38,6 +44,20 @@ def test_the_supplier_form_refuses_control_characters_and_keeps_what_was_typed(
     assert message in _error_summary(response)
     assert name in response.get_data(as_text=True)  # what was typed is shown again to fix
     assert session.scalars(select(Supplier)).all() == []
+
+
+def test_a_request_note_with_a_control_character_is_refused_and_kept_to_correct(
+        session, officer_client):  # noqa: F811
+    supplier = make_supplier(session, name="Bell Ltd")
+    session.commit()
+    response = officer_client.submit(f"/officer/suppliers/{supplier.id}/request-declaration", {
+        "due_date-day": "31", "due_date-month": "3", "due_date-year": "2030",
+        "note": "Please reply\x07 soon"})
+    assert response.status_code == 200
+    assert "Message to the supplier must not contain control characters" in \
+        _error_summary(response)
+    assert "Please reply" in response.get_data(as_text=True)
+    assert session.scalars(select(DeclarationRequest)).all() == []
 
 
 @pytest.mark.parametrize("field", ["author", "version"])

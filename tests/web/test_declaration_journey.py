@@ -121,6 +121,15 @@ def test_whole_journey_request_fill_leave_resume_upload_check_sign_submit(client
                     "Confirm that the answers are true and complete",
                     "Confirm that you have authority"):
         assert message in body
+    # A control character pasted into the signatory is refused, not sealed.
+    response = client.submit(f"/supplier/declarations/{declaration_id}/declare", {
+        "signatory_name": "Jane\x07 Smith", "signatory_role": "Managing\x1b Director",
+        "confirm_true": "yes", "confirm_authority": "yes",
+    })
+    body = text_of(response)
+    assert "Your name must not contain control characters" in body
+    assert "Your role must not contain control characters" in body
+    assert declaration_of(session, declaration_id).status == "draft"
     response = client.submit(f"/supplier/declarations/{declaration_id}/declare", {
         "signatory_name": "Jane Smith", "signatory_role": "Managing Director",
         "confirm_true": "yes", "confirm_authority": "yes",
