@@ -133,6 +133,8 @@ def world(session):
                         start_date=utcnow().date(), end_date=utcnow().date(), supplier=own)
     tender = Tender(reference="T-1", title="A tender", invited_suppliers=[own])
     session.add_all([contract, tender])
+    # Not yet a bidder: a search for it shows the 'add as a bidder' form.
+    make_supplier(session, name="Prospective Bidder Ltd")
     session.commit()
     ids = {**add_risk_records(session, own), **add_programme_records(session)}
     session.commit()
@@ -163,7 +165,9 @@ def _pages(world: dict) -> list[str]:
     pages.append(f"/supplier/actions/{world['open_action']}")
     pages.append(f"/admin/users/{world['staff_user']}")  # the role form (staff only)
     pages.append(f"/invitation/{world['invitation']}")
-    return sorted(set(pages))
+    pages.append(f"/officer/tenders/{world['tender']}/bidders?q=Prospective")
+    # Closing the tender ends its other forms, so its close page comes after them.
+    return sorted(set(pages), key=lambda page: (page.endswith("/close"), page))
 
 
 def _endpoint(app, path: str, method: str) -> str | None:
