@@ -24,7 +24,7 @@ def _sign_in(page, base, email):
 
 
 def test_a_rejection_is_shown_to_the_supplier_and_mailed(live_server, browser, app, session,
-                                                         smtp_server, rejected_world, tmp_path):
+                                                         smtp_server, rejected_world, tmp_path):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     officer = browser.new_context()
@@ -65,7 +65,7 @@ def test_a_rejection_is_shown_to_the_supplier_and_mailed(live_server, browser, a
 
 
 def test_each_role_chooses_a_daily_digest_on_its_email_settings_page(live_server, browser,
-                                                                     rejected_world):
+                                                                     rejected_world):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
     for email in ("amara@brightwater.example", "priya@council.example", "lee@council.example"):
         context = browser.new_context()

@@ -74,7 +74,7 @@ def test_the_lint_sees_the_patterns_that_escaped_markup():
         "{{ x({'html': 'Your reference<br><strong>' ~ (ref | e) ~ '</strong>'}) }}\n"
         "{% set _ = links.append('<a href=\"' ~ url ~ '\">' ~ name ~ '</a>') %}\n"
         "{{ y({'html': links | join('<br>')}) }}\n"
-        "{% set key = (q | e) ~ ((' <strong class=\"govuk-tag\">Copied</strong>') if c else '') %}\n"
+        "{% set key = (q | e) ~ ((' <strong class=\"govuk-tag\">Copied</strong>') if c else '') %}\n"  # noqa: E501
         "{{ z({'html': (text | e | replace('\\n', '<br>'))}) }}\n"
     )
     lines = [line for line, _literal in markup_concatenations(offenders)]
