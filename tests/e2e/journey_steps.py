@@ -12,8 +12,6 @@ import json
 import re
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from supplier_dd.domain.questionnaire import current_version
 from tests.declaration_helpers import form_value
 from tests.factories import PASSWORD
@@ -256,6 +254,33 @@ def sign_out_with_keyboard(page) -> None:
     assert "You have signed out" in banner(page)
 
 
+def open_file_chooser_with_keyboard(page, within_ms: int = 45_000):
+    """Space on the focused file input opens the chooser. On a busy machine the chooser can open
+    seconds later; a listener for the whole wait catches it however late it comes (an earlier
+    version gave up after 5 s and pressed Enter, which Chromium ignores while the first chooser
+    is still pending, so the test failed once in a while). Enter is tried too, once, in case the
+    first key press itself was lost."""
+    choosers = []
+
+    def caught(chooser) -> None:
+        choosers.append(chooser)
+
+    page.on("filechooser", caught)
+    try:
+        page.keyboard.press("Space")
+        waited, pressed_enter = 0, False
+        while not choosers:
+            assert waited < within_ms, f"no file chooser opened on {page.url}"
+            if waited >= 10_000 and not pressed_enter:
+                page.keyboard.press("Enter")
+                pressed_enter = True
+            page.wait_for_timeout(100)  # lets Playwright deliver the event; not a fixed wait
+            waited += 100
+        return choosers[0]
+    finally:
+        page.remove_listener("filechooser", caught)
+
+
 def _question_id(name: str) -> str:
     return re.sub(r"-(day|month|year)$", "", name)
 
@@ -289,13 +314,7 @@ def answer_page_with_keyboard(page, uploads: dict | None = None,
         if question.type == "file":
             if question.id in uploads and chose_file is False and not page.locator(
                 f"#question-{question.id} .govuk-summary-list").count():
-                try:
-                    with page.expect_file_chooser(timeout=5_000) as chooser:
-                        page.keyboard.press("Space")
-                except PlaywrightTimeout:  # Enter opens it too; a busy machine can miss one
-                    with page.expect_file_chooser() as chooser:
-                        page.keyboard.press("Enter")
-                chooser.value.set_files(uploads[question.id])
+                open_file_chooser_with_keyboard(page).set_files(uploads[question.id])
                 chose_file = True
         elif info["type"] == "radio":
             target = wanted[question.id]
