@@ -35,8 +35,8 @@ COVER_DATE = date(2026, 5, 14)
 def _build(app) -> tuple[int, int, int]:
     from supplier_dd.extensions import db
     from supplier_dd.reports.pdf import render_pdf
+    from supplier_dd.reports.queries import build_report_data
     from supplier_dd.reports.xlsx import render_xlsx
-    from supplier_dd.services.reports import build_report_data
 
     with app.app_context():
         data = build_report_data(db.session, YEAR, COVER_DATE, "Bench", council="Bench council")
@@ -47,7 +47,7 @@ def _build(app) -> tuple[int, int, int]:
 
 def _report_data(app):
     from supplier_dd.extensions import db
-    from supplier_dd.services.reports import build_report_data
+    from supplier_dd.reports.queries import build_report_data
 
     with app.app_context():
         data = build_report_data(db.session, YEAR, COVER_DATE, "Bench", council="Bench council")

@@ -65,8 +65,8 @@ def write_register(path: Path, rows: int, seed: int = 6) -> Path:
 
 
 def _import(app, path: Path, *, apply: bool):
-    from supplier_dd import tabular
     from supplier_dd.extensions import db
+    from supplier_dd.infrastructure import tabular
     from supplier_dd.services.contract_import import import_contracts, preview_contracts
 
     with app.app_context():

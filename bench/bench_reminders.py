@@ -86,7 +86,7 @@ def _make_due(app, due: int, active: int) -> None:
 
 def _sweep(app) -> tuple[float, int]:
     from supplier_dd.extensions import db
-    from supplier_dd.reminder_jobs import run_sweep
+    from supplier_dd.jobs.reminders import run_sweep
 
     with app.app_context():
         started = time.perf_counter()

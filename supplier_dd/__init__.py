@@ -114,7 +114,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_scheduler(app: Flask) -> None:
     """Off by default: the scheduler normally runs as its own process (`scheduler run`)."""
-    from supplier_dd import scheduler
+    from supplier_dd.jobs import scheduler
 
     app.extensions["supplier_dd_scheduler"] = scheduler.start_in_background(app)
 

@@ -13,10 +13,10 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from supplier_dd.bank_holidays import england_and_wales
 from supplier_dd.demo.data import SUPPLIERS
 from supplier_dd.domain.reminders import first_check_on
 from supplier_dd.domain.schedule import add_months, due_after_submission
+from supplier_dd.infrastructure.bank_holidays import england_and_wales
 from supplier_dd.models import AttestationReminder, AttestationSchedule, OutboxMessage, Supplier
 from supplier_dd.models.attestation import SCHEDULE_ACTIVE
 from supplier_dd.services import outbox
@@ -76,7 +76,7 @@ def load_reminders(ctx) -> None:
 
 
 def _replay_past_days(ctx, start, today) -> None:
-    from supplier_dd.reminder_jobs import message_context
+    from supplier_dd.jobs.reminders import message_context
 
     context = message_context(current_app)
     day = start

@@ -1,7 +1,7 @@
 """When a supplier must re-attest its declaration: the validity policy and working-day rules.
 
 Pure rules: no database, no clock. Callers pass `today`/`submitted_on` and a WorkingCalendar
-built from whatever holiday data they have (see `supplier_dd.bank_holidays`).
+built from whatever holiday data they have (see `supplier_dd.infrastructure.bank_holidays`).
 """
 
 from __future__ import annotations

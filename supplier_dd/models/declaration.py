@@ -7,7 +7,9 @@ nor a hand-written UPDATE can alter one.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -208,3 +210,10 @@ def _guard_submitted_declarations(session: Session, _context, _instances) -> Non
             instance.declaration.status != STATUS_DRAFT
         ):
             raise ImmutableRecordError("Evidence cannot be added to a submitted declaration")
+
+
+def submitted_answers(declaration: Declaration) -> dict[str, Any]:
+    """The signed answers of a submitted declaration (the working copy for a draft)."""
+    if declaration.canonical_answers:
+        return json.loads(declaration.canonical_answers)["answers"]
+    return dict(declaration.answers or {})

@@ -1,5 +1,7 @@
-"""The annual Cabinet evidence pack: pure report data (data.py) and its PDF and XLSX renderers.
+"""The annual Cabinet evidence pack, in one place: its figures from the database (queries.py),
+the pure report data they fill (data.py) and its PDF and XLSX renderers.
 
-The data is built from the database by `services/reports.py`; everything here is plain Python
-over frozen dataclasses, so the same ReportData always renders to the same bytes.
+Everything but queries.py is plain Python over frozen dataclasses, so the same ReportData always
+renders to the same bytes. Pack runs (queued, built in the background, stored) are
+services/cabinet_packs.py.
 """

@@ -2,7 +2,8 @@
 each figure, and an 'Evidence index' sheet listing every figure with its source.
 
 Values are written as numbers (percentages as numbers shown with a % sign), so officers can check
-the arithmetic; text is written as text through supplier_dd.spreadsheets, never as a formula.
+the arithmetic; text is written as text through supplier_dd.infrastructure.spreadsheets, never
+as a formula.
 The workbook is written in write-only mode, which streams rows instead of holding them all, and
 its timestamps come from the cover date: the same ReportData gives the same bytes.
 """
@@ -21,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from supplier_dd.infrastructure.spreadsheets import sheet_text, xlsx_cell, xlsx_row
 from supplier_dd.reports.data import (
     ACTION_PLAN,
     APPENDIX,
@@ -36,7 +38,6 @@ from supplier_dd.reports.data import (
     FigureGroup,
     ReportData,
 )
-from supplier_dd.spreadsheets import sheet_text, xlsx_cell, xlsx_row
 
 SHEET_NAMES = {
     SUMMARY: "Summary",

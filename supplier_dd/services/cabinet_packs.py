@@ -30,9 +30,9 @@ from supplier_dd.models.cabinet_pack import (
 )
 from supplier_dd.reports.data import FinancialYear, ReportInputError
 from supplier_dd.reports.pdf import render_pdf
+from supplier_dd.reports.queries import build_report_data
 from supplier_dd.reports.xlsx import render_xlsx
 from supplier_dd.services import ServiceError
-from supplier_dd.services.reports import build_report_data
 
 PACK_FOLDER = "packs"
 MEDIA_TYPES = {

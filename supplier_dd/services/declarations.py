@@ -41,9 +41,20 @@ from supplier_dd.models import (
     Tender,
     User,
 )
-from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED, STATUS_SUPERSEDED
+from supplier_dd.models.declaration import (
+    STATUS_DRAFT,
+    STATUS_SUBMITTED,
+    STATUS_SUPERSEDED,
+    submitted_answers,
+)
 from supplier_dd.services import ServiceError, audit
+from supplier_dd.services.declaration_integrity import seal_of
 from supplier_dd.services.evidence import EvidenceStore, copy_evidence, file_answer
+from supplier_dd.services.reminders import schedule_after_submission
+from supplier_dd.services.risk import assess_declaration, refresh_summary
+
+# Re-exported: views read a declaration's answers through this module.
+__all__ = ["submitted_answers"]
 
 QUESTIONNAIRE_ID = "modern_slavery"
 SIGNATORY_MAX = 200
@@ -266,9 +277,7 @@ def _new_draft(session: Session, store: EvidenceStore | None, request: Declarati
                           "prefilled_from": source.id if source is not None else None,
                           "copied_evidence": [item.sha256 for item in draft.evidence]})
     # The dashboard's "Declaration: Draft" filter reads the supplier's latest declaration from
-    # its summary row. Imported here because services.risk reads answers through this module.
-    from supplier_dd.services.risk import refresh_summary
-
+    # its summary row.
     refresh_summary(session, draft.supplier_id, now)
     return draft
 
@@ -501,23 +510,18 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
     declaration.updated_at = now
     declaration.status = STATUS_SUBMITTED
     session.flush()
-    # Risk scoring (issue 4) in the same transaction: a submitted declaration always has its
-    # assessment. Imported here because services.risk reads answers through this module.
-    from supplier_dd.services.risk import assess_declaration
-
+    # This is the one place a submission ties the services together, calling each in one
+    # direction (declarations -> risk, reminders; reminders -> risk): risk scoring (issue 4) in
+    # the same transaction, so a submitted declaration always has its assessment.
     assessment = assess_declaration(session, declaration, now)
     # Re-attestation (issue 5): the next declaration falls due 12 months on, 6 for High or
     # Critical residual risk; this completes the supplier's current cycle and resets reminders.
-    from supplier_dd.services.reminders import schedule_after_submission
-
     schedule_after_submission(
         session, supplier_id=declaration.supplier_id, declaration_id=declaration.id,
         submitted_at=now, residual_band=assessment.residual_band, now=now,
     )
     # The seal: what was signed, as the audit chain keeps it. `declaration_checks` compares the
     # stored declaration, its evidence rows and its files against this at any time.
-    from supplier_dd.services.declaration_integrity import seal_of
-
     audit.record(session, "declaration.submitted", actor, now, object_type="declaration",
                  object_id=declaration.id, before={"status": STATUS_DRAFT},
                  after=seal_of(session, declaration),
@@ -527,13 +531,6 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
                           "assessment_id": assessment.id,
                           "residual_band": assessment.residual_band})
     return declaration
-
-
-def submitted_answers(declaration: Declaration) -> dict[str, Any]:
-    """The signed answers of a submitted declaration (the working copy for a draft)."""
-    if declaration.canonical_answers:
-        return json.loads(declaration.canonical_answers)["answers"]
-    return dict(declaration.answers or {})
 
 
 def declarations_for_officers(session: Session, status: str | None = None) -> list[Declaration]:

@@ -21,8 +21,8 @@ from pathlib import Path
 import filetype
 from sqlalchemy.orm import Session
 
-from supplier_dd.bounded_zip import ArchiveTooLarge, open_bounded, read_member
 from supplier_dd.domain.questionnaire import Questionnaire, visible_questions
+from supplier_dd.infrastructure.bounded_zip import ArchiveTooLarge, open_bounded, read_member
 from supplier_dd.models import Declaration, EvidenceFile, User
 from supplier_dd.services import ServiceError, audit
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from supplier_dd import tabular
+from supplier_dd.infrastructure import tabular
 from supplier_dd.models import ImportBatch
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.contract_import import (

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from supplier_dd.bank_holidays import england_and_wales
 from supplier_dd.database import insert_ignoring_duplicates
 from supplier_dd.domain.reminders import (
     DEFAULT_REMINDERS,
@@ -48,7 +47,8 @@ from supplier_dd.domain.schedule import (
     due_after_submission,
     earliest,
 )
-from supplier_dd.mail import invalid_address_reason
+from supplier_dd.infrastructure.bank_holidays import england_and_wales
+from supplier_dd.infrastructure.mail import invalid_address_reason
 from supplier_dd.models import (
     AttestationReminder,
     AttestationSchedule,

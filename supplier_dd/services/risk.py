@@ -26,12 +26,14 @@ from supplier_dd.domain.risk.plan import ScoringPlan, questionnaire_plan
 from supplier_dd.domain.risk.residual import Assessment
 from supplier_dd.models import Contract, Declaration, Supplier
 from supplier_dd.models.attestation import SCHEDULE_ACTIVE, AttestationSchedule
-from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED
+from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED, submitted_answers
 from supplier_dd.models.risk import (
     REVIEW_TO_REVIEW,
     RiskAssessment,
     SupplierRiskSummary,
 )
+from supplier_dd.services import audit
+from supplier_dd.services.risk_dashboard import forget_headline
 
 REASON_SUBMITTED = "declaration_submitted"
 REASON_RECOMPUTE = "recompute"
@@ -89,8 +91,6 @@ def latest_submitted_declaration(session: Session, supplier_id: int) -> Declarat
 
 
 def _answers(declaration: Declaration) -> dict:
-    from supplier_dd.services.declarations import submitted_answers
-
     return submitted_answers(declaration)
 
 
@@ -230,8 +230,6 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
         .where(SupplierRiskSummary.supplier_id == supplier_id)
         .values(**values)
     )
-    from supplier_dd.services.risk_dashboard import forget_headline
-
     forget_headline()
 
 
@@ -243,8 +241,6 @@ def refresh_next_due(session: Session, supplier_id: int) -> None:
         .where(SupplierRiskSummary.supplier_id == supplier_id)
         .values(next_due_on=_next_due_on(session, supplier_id))
     )
-    from supplier_dd.services.risk_dashboard import forget_headline
-
     forget_headline()
 
 
@@ -289,8 +285,6 @@ def recompute_assessments(
     (the caller audits the run as a whole). Each batch reads its suppliers' declarations,
     contracts and current assessments in one query each, not one per supplier.
     """
-    from supplier_dd.services import audit
-
     actor = actor or audit.SYSTEM
     progress = RecomputeProgress(total=session.scalar(select(func.count(Supplier.id))) or 0)
     last_id = 0
@@ -314,8 +308,6 @@ def rescore_suppliers(session: Session, supplier_ids, now: datetime, *,
     contracts' industry and total value, their sector or country), in batches as
     `recompute_assessments` does. An unchanged result changes nothing; a changed one becomes
     current and is audited."""
-    from supplier_dd.services import audit
-
     model = model or load_model()
     ids = sorted(set(supplier_ids))
     progress = RecomputeProgress(total=len(ids))
@@ -348,8 +340,6 @@ def _collector_paused():
 def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
                      suppliers: list[Supplier], progress: RecomputeProgress,
                      reason: str) -> None:
-    from supplier_dd.services import audit
-
     ids = [supplier.id for supplier in suppliers]
     declarations = latest_submitted_answers(session, ids)
     contracts = contract_facts(session, ids)

@@ -20,11 +20,11 @@ from sqlalchemy.orm import selectinload
 from supplier_dd.domain.audit_chain import canonical_json
 from supplier_dd.domain.roles import Permission, Role
 from supplier_dd.extensions import db
+from supplier_dd.infrastructure.spreadsheets import CsvWriter
 from supplier_dd.models import User
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.users import STAFF_ROLES, set_active, set_role, unlock
-from supplier_dd.spreadsheets import CsvWriter
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.paging import page_number

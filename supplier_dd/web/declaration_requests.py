@@ -27,10 +27,10 @@ from supplier_dd.domain.questionnaire import triggered_red_flags
 from supplier_dd.domain.roles import Permission
 from supplier_dd.domain.tenders import TenderStatus
 from supplier_dd.extensions import db
-from supplier_dd.mail import render_email
+from supplier_dd.infrastructure.mail import render_email
+from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.models import Contract, Declaration, DeclarationRequest, Supplier, Tender
 from supplier_dd.models.base import utcnow
-from supplier_dd.notification_mailer import mailer_for
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import declarations as service
 from supplier_dd.services import tenders as tender_service

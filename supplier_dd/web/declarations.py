@@ -40,9 +40,9 @@ from supplier_dd.domain.questionnaire import (
 )
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
+from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.models import Declaration, DeclarationRequest
 from supplier_dd.models.base import utcnow
-from supplier_dd.notification_mailer import mailer_for
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import declarations as service
 from supplier_dd.services.declaration_pdf import declaration_pdf

@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_login import current_user
 
-from supplier_dd.delivery import deliver_by_key
 from supplier_dd.extensions import db
-from supplier_dd.mail import render_email, sender_for_app
+from supplier_dd.infrastructure.mail import render_email, sender_for_app
+from supplier_dd.jobs.delivery import deliver_by_key
 from supplier_dd.models import Invitation, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import outbox as outbox_service

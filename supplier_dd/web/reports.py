@@ -33,10 +33,10 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
+from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.models import CabinetPack, CabinetPackRun
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.cabinet_pack import RUN_DONE, RUN_FAILED
-from supplier_dd.notification_mailer import mailer_for
 from supplier_dd.reports.data import FinancialYear, ReportInputError, financial_year_of
 from supplier_dd.services import ServiceError, audit, notifications
 from supplier_dd.services.cabinet_packs import (

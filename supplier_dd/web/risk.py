@@ -25,10 +25,11 @@ from supplier_dd.domain.risk.model import RESIDUAL_BANDS, load_model
 from supplier_dd.domain.risk.residual import EXCLUDED_PENDING_REVIEW
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
+from supplier_dd.infrastructure.notification_mailer import mailer_for
+from supplier_dd.infrastructure.spreadsheets import CsvWriter, xlsx_row
 from supplier_dd.models import Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
-from supplier_dd.notification_mailer import mailer_for
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import review as review_service
 from supplier_dd.services.risk import assessment_history, current_assessment
@@ -45,7 +46,6 @@ from supplier_dd.services.risk_dashboard import (
     headline,
     heat_map,
 )
-from supplier_dd.spreadsheets import CsvWriter, xlsx_row
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices

@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
+from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.models.base import utcnow
-from supplier_dd.notification_mailer import mailer_for
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import review as review_service
 from supplier_dd.web.access import requires

@@ -21,7 +21,7 @@ from supplier_dd.domain.tenders import (
     check_closing_date,
     parse_estimated_value,
 )
-from supplier_dd.mail import invalid_address_reason
+from supplier_dd.infrastructure.mail import invalid_address_reason
 from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
 from supplier_dd.web.programme_forms import GovDateField

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from supplier_dd.jobs.reminders import run_send
 from supplier_dd.models.base import utcnow
-from supplier_dd.reminder_jobs import run_send
 from tests.factories import PASSWORD
 from tests.integration.test_notifications import REASON, rejected_world  # noqa: F401
 from tests.plugins.browser import axe_violations, describe

@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from supplier_dd.jobs.reminders import run_send
 from supplier_dd.models import AttestationSchedule, Contract, Declaration, Tender
 from supplier_dd.models.base import utcnow
-from supplier_dd.reminder_jobs import run_send
 from supplier_dd.services import audit
 from supplier_dd.services import tenders as tender_service
 from tests.e2e.journey_steps import (

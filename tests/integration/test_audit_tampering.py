@@ -234,7 +234,7 @@ def test_the_demo_council_checkpoints_and_verifies(runner, smtp_server):
 
 def test_the_checkpoint_job_writes_a_signed_line_and_mails_the_admins(app, session, smtp_server,
                                                                      two_declarations):
-    from supplier_dd.scheduler import AUDIT_CHECKPOINT_JOB, audit_checkpoint_job, send_job
+    from supplier_dd.jobs.scheduler import AUDIT_CHECKPOINT_JOB, audit_checkpoint_job, send_job
 
     make_user(session, "admin", email="admin@example.org")
     make_user(session, "admin", email="former-admin@example.org").active = False
@@ -260,7 +260,7 @@ def test_the_checkpoint_job_writes_a_signed_line_and_mails_the_admins(app, sessi
 def _jobs(app):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from supplier_dd.scheduler import build_scheduler
+    from supplier_dd.jobs.scheduler import build_scheduler
 
     return build_scheduler(app, BackgroundScheduler, sweep_at_start=False).get_jobs()
 

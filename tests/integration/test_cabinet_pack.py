@@ -28,8 +28,8 @@ from supplier_dd.models import (
 from supplier_dd.models.base import utcnow
 from supplier_dd.reports.data import SECTION_HEADINGS, FinancialYear, financial_year_of
 from supplier_dd.reports.pdf import render_pdf
+from supplier_dd.reports.queries import build_report_data
 from supplier_dd.reports.xlsx import render_xlsx
-from supplier_dd.services.reports import build_report_data
 from supplier_dd.web import reports as report_pages
 from tests.factories import PASSWORD, make_user
 from tests.report_checks import assert_pack_reports, pdf_text
@@ -300,7 +300,7 @@ def test_a_build_whose_process_was_killed_says_so_and_stops_refreshing(
 
 
 def test_the_scheduler_fails_stopped_builds_without_anyone_looking(app, session):
-    from supplier_dd.scheduler import STOPPED_PACKS_JOB, build_scheduler, stopped_packs_job
+    from supplier_dd.jobs.scheduler import STOPPED_PACKS_JOB, build_scheduler, stopped_packs_job
 
     quiet = utcnow() - timedelta(minutes=30)
     session.add(CabinetPackRun(financial_year="2024/25", cover_date=date(2025, 5, 1),

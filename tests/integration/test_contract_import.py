@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from supplier_dd import tabular
+from supplier_dd.infrastructure import tabular
 from supplier_dd.models import AuditEntry, Contract, ImportBatch, Supplier
 from supplier_dd.services.contract_import import (
     ImportFileError,

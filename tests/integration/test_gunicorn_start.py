@@ -58,7 +58,7 @@ class Gunicorn:
         }
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "python:supplier_dd.gunicorn_config",
+                [sys.executable, "-m", "gunicorn", "-c", "python:supplier_dd.web.gunicorn_config",
                  "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "5",
                  "supplier_dd:create_app()"],
                 cwd=tmp_path, env=environment, stdout=log, stderr=subprocess.STDOUT,

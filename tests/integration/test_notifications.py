@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from supplier_dd.jobs.notifications import run_deadlines, run_digests
+from supplier_dd.jobs.reminders import run_send
 from supplier_dd.models import Declaration
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
-from supplier_dd.notification_jobs import run_deadlines, run_digests
-from supplier_dd.reminder_jobs import run_send
 from supplier_dd.services.declarations import submit
 from tests.declaration_helpers import (
     all_form_values,
@@ -279,7 +279,7 @@ def test_a_corrective_action_is_mailed_when_opened_due_soon_overdue_and_signed_o
 def test_the_scheduler_runs_the_deadline_and_digest_jobs_daily(app):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from supplier_dd.scheduler import ACTION_DEADLINES_JOB, DIGEST_JOB, build_scheduler
+    from supplier_dd.jobs.scheduler import ACTION_DEADLINES_JOB, DIGEST_JOB, build_scheduler
 
     jobs = {job.id: job for job in build_scheduler(app, BackgroundScheduler,
                                                    sweep_at_start=False).get_jobs()}

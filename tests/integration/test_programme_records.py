@@ -199,7 +199,7 @@ def test_referral_audit_entry_carries_no_content(session):
 
 
 def test_scheduler_registers_the_purge_job(app):
-    from supplier_dd.scheduler import REFERRAL_PURGE_JOB, build_scheduler, referral_purge_job
+    from supplier_dd.jobs.scheduler import REFERRAL_PURGE_JOB, build_scheduler, referral_purge_job
 
     scheduler = build_scheduler(app, sweep_at_start=False)
     job = scheduler.get_job(REFERRAL_PURGE_JOB)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from supplier_dd import tabular
+from supplier_dd.infrastructure import tabular
 from supplier_dd.models import RegistryStatement
 from supplier_dd.services.contract_import import ImportFileError
 from supplier_dd.services.statement_registry import (

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from supplier_dd import PROJECT_ROOT
 from supplier_dd.extensions import db
+from supplier_dd.jobs.reminders import run_once, run_send, run_sweep
 from supplier_dd.models import AttestationReminder, AttestationSchedule, OutboxMessage, User
 from supplier_dd.models.base import utcnow
-from supplier_dd.reminder_jobs import run_once, run_send, run_sweep
 from supplier_dd.services import ServiceError
 from supplier_dd.services import outbox as outbox_service
 from supplier_dd.services.reminders import (
@@ -500,7 +500,7 @@ def test_bad_scheduler_settings_stop_the_command_with_a_clear_message(tmp_path):
 def test_scheduler_has_both_jobs_on_the_configured_schedules(app):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from supplier_dd.scheduler import SEND_JOB, SWEEP_JOB, build_scheduler
+    from supplier_dd.jobs.scheduler import SEND_JOB, SWEEP_JOB, build_scheduler
 
     scheduler = build_scheduler(app, BackgroundScheduler, sweep_at_start=False)
     jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -511,10 +511,10 @@ def test_scheduler_has_both_jobs_on_the_configured_schedules(app):
 
 
 def test_sweep_job_runs_inside_the_app_and_survives_errors(app, session, monkeypatch):
-    from supplier_dd import scheduler as scheduler_module
+    from supplier_dd.jobs import scheduler as scheduler_module
 
     calls = []
-    monkeypatch.setattr("supplier_dd.reminder_jobs.run_sweep",
+    monkeypatch.setattr("supplier_dd.jobs.reminders.run_sweep",
                         lambda app, session, now: calls.append(now))
     scheduler_module.sweep_job(app)
     assert len(calls) == 1
@@ -522,7 +522,7 @@ def test_sweep_job_runs_inside_the_app_and_survives_errors(app, session, monkeyp
     def broken(app, session, now):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("supplier_dd.reminder_jobs.run_sweep", broken)
+    monkeypatch.setattr("supplier_dd.jobs.reminders.run_sweep", broken)
     scheduler_module.sweep_job(app)  # logged, not raised: the scheduler keeps running
 
 

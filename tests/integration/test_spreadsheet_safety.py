@@ -15,9 +15,9 @@ from supplier_dd.models import Contract, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import SupplierRiskSummary
 from supplier_dd.reports.data import financial_year_of
+from supplier_dd.reports.queries import build_report_data
 from supplier_dd.reports.xlsx import render_xlsx
 from supplier_dd.services import audit
-from supplier_dd.services.reports import build_report_data
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.integration.test_risk_workflow import officer_client  # noqa: F401 - a fixture
 

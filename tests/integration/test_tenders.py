@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from supplier_dd import tabular
+from supplier_dd.infrastructure import tabular
 from supplier_dd.models import (
     AttestationSchedule,
     AuditEntry,

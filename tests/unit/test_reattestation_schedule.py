@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from supplier_dd.bank_holidays import england_and_wales
 from supplier_dd.domain.reminders import (
     AttestationState,
     Audience,
@@ -26,6 +25,7 @@ from supplier_dd.domain.schedule import (
     due_after_submission,
     earliest,
 )
+from supplier_dd.infrastructure.bank_holidays import england_and_wales
 
 CALENDAR = england_and_wales()
 

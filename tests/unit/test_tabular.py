@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from supplier_dd import tabular
+from supplier_dd.infrastructure import tabular
 from tests.import_files import csv_bytes, write_xlsx
 
 

@@ -41,8 +41,8 @@ def _parse_day(value: str | None) -> date | None:
 def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
                    cover_date: str | None, author: str, version: str):
     from supplier_dd.extensions import db
+    from supplier_dd.infrastructure.notification_mailer import mailer_for
     from supplier_dd.models.base import utcnow
-    from supplier_dd.notification_mailer import mailer_for
     from supplier_dd.services import ServiceError, audit, notifications
     from supplier_dd.services.cabinet_packs import (
         check_request,

@@ -17,8 +17,8 @@ def _settings():
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(out: Path):
-    from supplier_dd.backup import BackupError, create_backup
     from supplier_dd.extensions import db
+    from supplier_dd.infrastructure.backup import BackupError, create_backup
     from supplier_dd.models.base import utcnow
 
     db.engine.dispose()
@@ -36,8 +36,8 @@ def backup_command(out: Path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(archive: Path, yes: bool):
-    from supplier_dd.backup import BackupError, restore_backup
     from supplier_dd.extensions import db
+    from supplier_dd.infrastructure.backup import BackupError, restore_backup
 
     if not yes:
         click.confirm("This replaces ALL current data and uploaded files. Continue?", abort=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from supplier_dd.cli_import import import_group
+from supplier_dd.cli.imports import import_group
 
 
 def _db():

@@ -43,13 +43,13 @@ def _in_app(app: Flask, name: str, work) -> None:
 
 
 def sweep_job(app: Flask) -> None:
-    from supplier_dd.reminder_jobs import run_sweep
+    from supplier_dd.jobs.reminders import run_sweep
 
     _in_app(app, SWEEP_JOB, lambda session: run_sweep(app, session, utcnow()))
 
 
 def send_job(app: Flask) -> None:
-    from supplier_dd.reminder_jobs import run_send
+    from supplier_dd.jobs.reminders import run_send
 
     _in_app(app, SEND_JOB, lambda session: run_send(app, session, utcnow))
 
@@ -81,7 +81,7 @@ AUDIT_CHECKPOINT_JOB = "audit_checkpoint"
 
 
 def audit_checkpoint_job(app: Flask) -> None:
-    from supplier_dd.audit_jobs import run_checkpoint
+    from supplier_dd.jobs.audit import run_checkpoint
 
     _in_app(app, AUDIT_CHECKPOINT_JOB, lambda session: run_checkpoint(app, session, utcnow))
 
@@ -92,7 +92,7 @@ ACTION_DEADLINES_JOB = "corrective_action_deadlines"
 
 
 def action_deadlines_job(app: Flask) -> None:
-    from supplier_dd.notification_jobs import run_deadlines
+    from supplier_dd.jobs.notifications import run_deadlines
 
     _in_app(app, ACTION_DEADLINES_JOB, lambda session: run_deadlines(app, session, utcnow()))
 
@@ -102,7 +102,7 @@ DIGEST_JOB = "notification_digest"
 
 
 def digest_job(app: Flask) -> None:
-    from supplier_dd.notification_jobs import run_digests
+    from supplier_dd.jobs.notifications import run_digests
 
     _in_app(app, DIGEST_JOB, lambda session: run_digests(app, session, utcnow()))
 

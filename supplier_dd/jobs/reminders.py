@@ -18,8 +18,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.routing import BuildError
 
 from supplier_dd.config import Settings
-from supplier_dd.delivery import SendPassResult, run_send_pass
-from supplier_dd.mail import SmtpSender, render_email
+from supplier_dd.infrastructure.mail import SmtpSender, render_email
+from supplier_dd.jobs.delivery import SendPassResult, run_send_pass
 from supplier_dd.services.reminders import (
     MessageContext,
     SweepResult,

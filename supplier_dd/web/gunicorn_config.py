@@ -1,7 +1,8 @@
 """gunicorn settings for serving supplier_dd in production: checks made before any worker
 starts, so a configuration that cannot work stops the server with a message instead.
 
-    gunicorn -c python:supplier_dd.gunicorn_config -w 4 -b 127.0.0.1:8000 'supplier_dd:create_app()'
+    gunicorn -c python:supplier_dd.web.gunicorn_config -w 4 -b 127.0.0.1:8000 \
+        'supplier_dd:create_app()'
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, has_app_context
 
 from supplier_dd.config import Settings
-from supplier_dd.mail import render_email
+from supplier_dd.infrastructure.mail import render_email
 from supplier_dd.services.notifications import Mailer
 
 

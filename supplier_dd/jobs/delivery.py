@@ -18,7 +18,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from supplier_dd.mail import MailServerUnavailable, PermanentDeliveryError, SmtpSender
+from supplier_dd.infrastructure.mail import (
+    MailServerUnavailable,
+    PermanentDeliveryError,
+    SmtpSender,
+)
 from supplier_dd.models.outbox import OutboxMessage
 from supplier_dd.services import outbox
 

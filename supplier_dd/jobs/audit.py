@@ -16,8 +16,8 @@ from pathlib import Path
 from flask import Flask
 
 from supplier_dd.config import Settings
-from supplier_dd.delivery import deliver_by_key
-from supplier_dd.mail import SmtpSender, render_email
+from supplier_dd.infrastructure.mail import SmtpSender, render_email
+from supplier_dd.jobs.delivery import deliver_by_key
 from supplier_dd.services import outbox
 from supplier_dd.services.audit_checkpoints import CheckpointResult, mail_admins, write_checkpoint
 from supplier_dd.services.audit_key import current_key

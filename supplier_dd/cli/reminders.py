@@ -32,7 +32,7 @@ def _settings():
 
 
 def _check_mail_server() -> tuple[bool, str]:
-    from supplier_dd.mail import MailServerUnavailable, SmtpSender
+    from supplier_dd.infrastructure.mail import MailServerUnavailable, SmtpSender
 
     try:
         return True, SmtpSender(_settings(), timeout=10).check()
@@ -53,8 +53,8 @@ def reminders_group():
 @with_appcontext
 def reminders_run(now_text: str | None):
     from supplier_dd.extensions import db
+    from supplier_dd.jobs.reminders import run_once, today_for
     from supplier_dd.models.base import utcnow
-    from supplier_dd.reminder_jobs import run_once, today_for
 
     fixed = parse_now(now_text)
     clock = (lambda: fixed) if fixed else utcnow
@@ -93,7 +93,7 @@ def scheduler_group():
 @scheduler_group.command("run", help="Run the reminder sweep and the send pass on schedule.")
 @with_appcontext
 def scheduler_run():
-    from supplier_dd.scheduler import build_scheduler, describe
+    from supplier_dd.jobs.scheduler import build_scheduler, describe
 
     settings = _settings()
     ok, message = _check_mail_server()

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from flask import Flask
 
-from supplier_dd.notification_mailer import mailer_for
-from supplier_dd.reminder_jobs import today_for
+from supplier_dd.infrastructure.notification_mailer import mailer_for
+from supplier_dd.jobs.reminders import today_for
 from supplier_dd.services.notifications import corrective_action_deadlines, send_digests
 
 
