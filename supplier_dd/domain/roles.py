@@ -45,6 +45,9 @@ class Permission(StrEnum):
     # officers, legal and admins list and download the stored packs.
     GENERATE_REPORTS = "generate_reports"
     VIEW_REPORTS = "view_reports"
+    # Marking which action plan is the council's own current one, the plan the pack reports:
+    # officers (who keep the plan) and legal (who take the pack to Cabinet).
+    CHOOSE_CURRENT_PLAN = "choose_current_plan"
 
 
 _STAFF = frozenset({Role.OFFICER, Role.LEGAL, Role.SAFEGUARDING, Role.ADMIN})
@@ -66,6 +69,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_OUTBOX: frozenset({Role.ADMIN}),
     Permission.GENERATE_REPORTS: frozenset({Role.LEGAL, Role.ADMIN}),
     Permission.VIEW_REPORTS: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
+    Permission.CHOOSE_CURRENT_PLAN: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
 }
 
 
@@ -91,4 +95,6 @@ def home_endpoint(role: str) -> str:
         return "admin.users"
     if role == Role.SAFEGUARDING:
         return "programme.referrals"
-    return "officer.suppliers"
+    # Officers and legal start from the risk dashboard: who needs attention first, not an
+    # alphabetical list of every supplier.
+    return "risk.dashboard"

@@ -3,24 +3,30 @@
 Every model module is imported here so Alembic sees the whole schema.
 """
 
+from supplier_dd.models.api_key import ApiKey
 from supplier_dd.models.attestation import AttestationReminder, AttestationSchedule
 from supplier_dd.models.audit import AuditChainHead, AuditEntry
+from supplier_dd.models.bulk_request import BulkCampaign, BulkCampaignSupplier
 from supplier_dd.models.cabinet_pack import CabinetPack, CabinetPackRun
 from supplier_dd.models.contract import Contract, Tender, tender_invitations
 from supplier_dd.models.declaration import Declaration, DeclarationRequest, EvidenceFile
+from supplier_dd.models.feedback import RecommendationResponse, SupplierEvidenceFile
 from supplier_dd.models.imports import ImportBatch, RegistryStatement
 from supplier_dd.models.invitation import Invitation
 from supplier_dd.models.notification import DigestItem
 from supplier_dd.models.outbox import OutboxMessage
+from supplier_dd.models.password_reset import PasswordResetToken
 from supplier_dd.models.programme import (
     ActionPlan,
     ActionPlanPriority,
     ActionRagChange,
     CharterEvidence,
+    CharterEvidenceDocument,
     PlanAction,
     Referral,
     TrainingRecord,
 )
+from supplier_dd.models.removed_bidder import RemovedBidder
 from supplier_dd.models.risk import (
     AssessmentReview,
     CorrectiveAction,
@@ -29,11 +35,17 @@ from supplier_dd.models.risk import (
     RiskAssessment,
     SupplierRiskSummary,
 )
+from supplier_dd.models.shared_answer import SharedAnswer
 from supplier_dd.models.supplier import Supplier
 from supplier_dd.models.user import User
 from supplier_dd.models.user_session import UserSession
 
 __all__ = [
+    "BulkCampaign",
+    "BulkCampaignSupplier",
+    "ApiKey",
+    "RemovedBidder",
+    "SharedAnswer",
     "DigestItem",
     "CabinetPack",
     "CabinetPackRun",
@@ -47,6 +59,7 @@ __all__ = [
     "ActionPlanPriority",
     "ActionRagChange",
     "CharterEvidence",
+    "CharterEvidenceDocument",
     "PlanAction",
     "Referral",
     "TrainingRecord",
@@ -55,6 +68,8 @@ __all__ = [
     "Declaration",
     "DeclarationRequest",
     "EvidenceFile",
+    "RecommendationResponse",
+    "SupplierEvidenceFile",
     "ImportBatch",
     "RegistryStatement",
     "AuditChainHead",
@@ -62,6 +77,7 @@ __all__ = [
     "Contract",
     "Invitation",
     "OutboxMessage",
+    "PasswordResetToken",
     "Supplier",
     "Tender",
     "User",

@@ -233,6 +233,11 @@ class SupplierRiskSummary(db.Model):
         Index("ix_risk_summary_review_rank", "review_status", "residual_rank", "residual_score"),
         Index("ix_risk_summary_declaration_rank", "latest_declaration_status", "residual_rank",
               "residual_score"),
+        # The dashboard's sortable headers (with the tie-break, so each page is a range scan).
+        Index("ix_risk_summary_residual_score", "residual_score", "supplier_id"),
+        Index("ix_risk_summary_inherent_score", "inherent_score", "supplier_id"),
+        Index("ix_risk_summary_maturity", "maturity_percent", "supplier_id"),
+        Index("ix_risk_summary_red_flags", "red_flag_count", "supplier_id"),
     )
 
     supplier_id: Mapped[int] = mapped_column(

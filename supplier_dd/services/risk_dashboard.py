@@ -39,13 +39,37 @@ REVIEW_LABELS = {"to_review": "To review", "accepted": "Accepted", "queried": "Q
                  "rejected": "Rejected"}
 DECLARATION_LABELS = {"draft": "Draft", "submitted": "Submitted", "superseded": "Superseded",
                       "none": "None"}
-SORTS = {
-    "risk": "Risk (highest first)",
-    "name": "Name (A to Z)",
-    "inherent": "Inherent risk (highest first)",
-    "maturity": "Maturity (lowest first)",
-    "assessed": "Last assessed (newest first)",
+ASCENDING, DESCENDING = "asc", "desc"
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    # What a first click on the header gives: the order people usually want for that column.
+    first_order: str
+    # Columns in ORDER BY after the header's own, before the supplier_id tie-break.
+    keys: tuple
+    # Whether the column can be empty (not assessed, no declaration): empty rows go last.
+    nullable: bool = False
+
+
+# The table's sortable headers. Each orders by indexed columns (see SupplierRiskSummary's
+# indexes), with supplier_id last so a page never shows a row twice or skips one.
+SORT_COLUMNS = {
+    "name": SortColumn(ASCENDING, (S.name,)),
+    # The rating is ranked, not scored: a knock-out (Excluded pending review) ranks above
+    # Critical whatever its residual score; then the score within a rating.
+    "rating": SortColumn(DESCENDING, (S.residual_rank, S.residual_score)),
+    "residual": SortColumn(DESCENDING, (S.residual_score,)),
+    "inherent": SortColumn(DESCENDING, (S.inherent_score,), nullable=True),
+    "maturity": SortColumn(ASCENDING, (S.maturity_percent,), nullable=True),
+    "red_flags": SortColumn(DESCENDING, (S.red_flag_count,)),
+    "review": SortColumn(ASCENDING, (S.review_status,), nullable=True),
+    "next_due": SortColumn(ASCENDING, (S.next_due_on,), nullable=True),
 }
+DEFAULT_SORT = "rating"
+DEFAULT_ORDER = SORT_COLUMNS[DEFAULT_SORT].first_order
+# Addresses bookmarked before the headers sorted: ?sort=risk was the rating order.
+_SORT_ALIASES = {"risk": DEFAULT_SORT}
 
 
 @dataclass(frozen=True)
@@ -58,7 +82,8 @@ class DashboardFilters:
     tender: int | None = None
     overdue: bool = False
     q: str = ""
-    sort: str = "risk"
+    sort: str = DEFAULT_SORT
+    order: str = DEFAULT_ORDER
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> DashboardFilters:
@@ -67,7 +92,13 @@ class DashboardFilters:
         status = args.get("status", "")
         declaration = args.get("declaration", "")
         tender = args.get("tender", "")
-        sort = args.get("sort", "risk")
+        sort = args.get("sort", DEFAULT_SORT)
+        sort = _SORT_ALIASES.get(sort, sort)
+        if sort not in SORT_COLUMNS:
+            sort = DEFAULT_SORT
+        order = args.get("order", "")
+        if order not in (ASCENDING, DESCENDING):
+            order = SORT_COLUMNS[sort].first_order
         return cls(
             band=band if band in BAND_RANKS else "",
             sector=(args.get("sector") or "").strip()[:120],
@@ -77,15 +108,17 @@ class DashboardFilters:
             tender=int(tender) if tender.isdigit() and len(tender) < 10 else None,
             overdue=args.get("overdue") in ("1", "yes", "on", "true"),
             q=(args.get("q") or "").strip()[:100],
-            sort=sort if sort in SORTS else "risk",
+            sort=sort,
+            order=order,
         )
 
     def as_args(self) -> dict[str, str]:
         """Query-string form, without empty values, for links that keep the filters."""
         args = {}
+        default_sort = (self.sort, self.order) == (DEFAULT_SORT, DEFAULT_ORDER)
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name == "sort" and value == "risk":
+            if item.name in _SORT_ARGS and default_sort:
                 continue
             if value in ("", None, False):
                 continue
@@ -94,7 +127,20 @@ class DashboardFilters:
 
     @property
     def active(self) -> bool:
-        return bool(set(self.as_args()) - {"sort"})
+        return bool(set(self.as_args()) - _SORT_ARGS)
+
+    def sorted_by(self, column: str) -> dict[str, str]:
+        """The query string for a header link: the same filters, sorted by `column`; a second
+        click on the current column reverses it. Back to the first page of results."""
+        if column == self.sort:
+            order = ASCENDING if self.order == DESCENDING else DESCENDING
+        else:
+            order = SORT_COLUMNS[column].first_order
+        args = {key: value for key, value in self.as_args().items() if key not in _SORT_ARGS}
+        return {**args, "sort": column, "order": order}
+
+
+_SORT_ARGS = frozenset({"sort", "order"})
 
 
 def _filtered(statement: Select, filters: DashboardFilters, today: date) -> Select:
@@ -131,17 +177,14 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _ordered(statement: Select, sort: str) -> Select:
-    if sort == "name":
-        return statement.order_by(S.name, S.supplier_id)
-    if sort == "inherent":
-        return statement.order_by(S.inherent_score.desc().nulls_last(), S.supplier_id)
-    if sort == "maturity":
-        return statement.order_by(S.maturity_percent.asc().nulls_first(), S.supplier_id)
-    if sort == "assessed":
-        return statement.order_by(S.assessed_at.desc().nulls_last(), S.supplier_id)
-    return statement.order_by(S.residual_rank.desc(), S.residual_score.desc(),
-                              S.supplier_id.desc())
+def _ordered(statement: Select, filters: DashboardFilters) -> Select:
+    column = SORT_COLUMNS[filters.sort]
+    direction = "asc" if filters.order == ASCENDING else "desc"
+    keys = [getattr(key, direction)() for key in column.keys]
+    if column.nullable:
+        # Empty last whichever way: "not assessed" is not the highest or the lowest score.
+        keys = [key.nulls_last() for key in keys]
+    return statement.order_by(*keys, getattr(S.supplier_id, direction)())
 
 
 def dashboard_page(session: Session, filters: DashboardFilters, page: int, per_page: int,
@@ -150,20 +193,20 @@ def dashboard_page(session: Session, filters: DashboardFilters, page: int, per_p
     """One page of suppliers and how many match. With no filter (or a rating filter only) the
     total comes from the headline counts instead of counting the table again."""
     statement = _filtered(select(S), filters, today)
-    if counts is not None and not (set(filters.as_args()) - {"sort", "band"}):
+    if counts is not None and not (set(filters.as_args()) - _SORT_ARGS - {"band"}):
         total = counts.by_band[filters.band] if filters.band else sum(counts.by_band.values())
     else:
         total = session.scalar(
             _filtered(select(func.count()).select_from(S), filters, today)) or 0
     rows = session.scalars(
-        _ordered(statement, filters.sort).limit(per_page).offset((page - 1) * per_page)
+        _ordered(statement, filters).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return list(rows), total
 
 
 def export_rows(session: Session, filters: DashboardFilters, today: date
                 ) -> Iterator[SupplierRiskSummary]:
-    statement = _ordered(_filtered(select(S), filters, today), filters.sort)
+    statement = _ordered(_filtered(select(S), filters, today), filters)
     yield from session.scalars(statement.execution_options(yield_per=1000))
 
 

@@ -32,12 +32,12 @@ from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import review as review_service
+from supplier_dd.services.declarations import questionnaire_of, submitted_answers
 from supplier_dd.services.risk import assessment_history, current_assessment
 from supplier_dd.services.risk_dashboard import (
     DECLARATION_LABELS,
     RANK_LABELS,
     REVIEW_LABELS,
-    SORTS,
     DashboardFilters,
     band_counts_over_time,
     dashboard_page,
@@ -51,7 +51,14 @@ from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices
 from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.paging import page_number
-from supplier_dd.web.risk_forms import CloseQueryForm, CorrectiveActionForm, ReviewForm, SignOffForm
+from supplier_dd.web.declarations import summary_sections
+from supplier_dd.web.risk_forms import (
+    CloseQueryForm,
+    CorrectiveActionForm,
+    SignOffForm,
+    question_comment_name,
+    review_form_for,
+)
 
 bp = Blueprint("risk", __name__, url_prefix="/officer/risk")
 
@@ -95,7 +102,7 @@ def dashboard():
     return render_template(
         "risk/dashboard.html", filters=filters, rows=rows, total=total, page=page,
         per_page=PER_PAGE, headline=counts, choices=filter_choices(db.session, filters.tender),
-        sorts=SORTS, rank_labels=RANK_LABELS, review_labels=REVIEW_LABELS,
+        rank_labels=RANK_LABELS, review_labels=REVIEW_LABELS,
         declaration_labels=DECLARATION_LABELS, today=today,
         band_options=[EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS), "Not assessed"],
     )
@@ -172,13 +179,16 @@ def review(supplier_id: int):
     assessment = current_assessment(db.session, supplier.id)
     if assessment is None:
         abort(404)
-    form = ReviewForm()
+    sections = _declaration_sections(assessment)
+    form = review_form_for([(q.id, q.short) for group in sections for q, _ in group["rows"]])()
     form.questions.choices = choices(review_service.queryable_questions(assessment))
     if form.validate_on_submit():
         queries = []
         if form.decision.data == "query":
-            queries = [review_service.QueryRequest(qid, form.comment.data or "")
-                       for qid in form.questions.data or []]
+            # A question's own comment, else the one for every question (else the reason).
+            queries = [review_service.QueryRequest(
+                qid, form.question_comment(qid) or form.comment.data or "")
+                for qid in form.questions.data or []]
         try:
             decision = review_service.record_review(
                 db.session, assessment, form.decision.data, form.reason.data, current_user,
@@ -195,7 +205,17 @@ def review(supplier_id: int):
             flash("Decision recorded")
             return redirect(url_for("officer.supplier", supplier_id=supplier.id))
     return render_template("risk/review.html", form=form, supplier=supplier,
-                           assessment=assessment)
+                           assessment=assessment, sections=sections,
+                           selected=set(form.questions.data or []),
+                           comment_name=question_comment_name)
+
+
+def _declaration_sections(assessment) -> list[dict]:
+    """The assessed declaration's questions and the supplier's answers, by section."""
+    declaration = assessment.declaration
+    if declaration is None:
+        return []
+    return summary_sections(questionnaire_of(declaration), submitted_answers(declaration))
 
 
 @bp.route("/suppliers/<int:supplier_id>/actions/new", methods=["GET", "POST"])

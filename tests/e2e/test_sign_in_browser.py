@@ -22,8 +22,8 @@ def test_officer_signs_in_through_the_page_and_both_pages_pass_axe(live_server, 
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    page.wait_for_url(f"{live_server.url}/officer/suppliers")
-    assert page.get_by_role("heading", name="Suppliers").is_visible()
+    page.wait_for_url(f"{live_server.url}/officer/risk/")
+    assert page.get_by_role("heading", name="Supplier risk", exact=True).is_visible()
     violations = axe_violations(page)
     assert not violations, describe(violations)
 

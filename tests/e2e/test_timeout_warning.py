@@ -18,7 +18,7 @@ def _sign_in(page, live_server, session):
     page.get_by_label("Email address").fill("officer@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/officer/suppliers")
+    page.wait_for_url(f"{live_server.url}/officer/risk/")
 
 
 def test_warning_appears_and_staying_signed_in_keeps_the_session(live_server, page, session):
@@ -37,7 +37,7 @@ def test_warning_appears_and_staying_signed_in_keeps_the_session(live_server, pa
         page.get_by_role("button", name="Stay signed in").click()
     assert keep_alive.value.ok
     dialog.wait_for(state="hidden")
-    assert page.url.endswith("/officer/suppliers")
+    assert page.url.endswith("/officer/risk/")
 
 
 def test_ignoring_the_warning_signs_the_person_out(live_server, page, session):

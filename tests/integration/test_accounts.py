@@ -2,18 +2,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from supplier_dd.models import Invitation, User
 from supplier_dd.models.base import utcnow
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.helpers import csrf_token_in, text_of
 
 
-def test_staff_member_signs_in_and_lands_on_their_home(client, session):
-    make_user(session, "officer", email="officer@example.org")
+@pytest.mark.parametrize("role", ["officer", "legal"])
+def test_officers_and_legal_sign_in_to_the_risk_dashboard(client, session, role):
+    make_user(session, role, email="staff@example.org")
     session.commit()
-    response = client.sign_in("officer@example.org", PASSWORD)
-    assert response.headers["Location"] == "/officer/suppliers"
-    assert "Suppliers" in text_of(client.get("/officer/suppliers"))
+    response = client.sign_in("staff@example.org", PASSWORD)
+    assert response.headers["Location"] == "/officer/risk/"
+    assert "Supplier risk" in text_of(client.get(response.headers["Location"]))
+    # Already signed in, the sign-in page sends them to the same place.
+    assert client.get("/sign-in").headers["Location"] == "/officer/risk/"
 
 
 def test_wrong_password_shows_an_error_and_is_rate_limited(client, session):
@@ -59,7 +64,7 @@ def test_next_parameter_never_redirects_off_site(client, session):
             },
         )
         assert response.status_code == 302
-        assert response.headers["Location"] == "/officer/suppliers"
+        assert response.headers["Location"] == "/officer/risk/"
 
 
 def test_next_parameter_returns_to_the_page_asked_for(client, session):

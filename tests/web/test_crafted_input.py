@@ -80,6 +80,6 @@ def test_a_next_parameter_with_control_characters_signs_in_to_the_home_page(
         "csrf_token": csrf_token_in(page.get_data(as_text=True)),
         "email": "officer@example.org", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/officer/suppliers"
+    assert response.headers["Location"] == "/officer/risk/"
     assert "Set-Cookie: x" not in str(response.headers)
     assert client.get("/officer/suppliers").status_code == 200
