@@ -91,6 +91,13 @@ def check_can_close(status: str) -> None:
         raise TenderRuleError("This tender is already closed")
 
 
+def check_can_remove_bidder(status: str) -> None:
+    """A bidder may be taken off until the tender is awarded (closed tenders included: it has
+    not been decided yet)."""
+    if status == TenderStatus.AWARDED:
+        raise TenderRuleError("This tender has been awarded, so its bidders can no longer change")
+
+
 def check_can_award(status: str, bidder_ids: set[int], supplier_id: int | None) -> None:
     if status == TenderStatus.AWARDED:
         raise TenderRuleError("This tender has already been awarded")

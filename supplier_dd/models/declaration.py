@@ -59,6 +59,8 @@ class DeclarationRequest(db.Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the council no longer wants the answer (a bidder removed from its tender).
+    withdrawn_at: Mapped[datetime | None]
 
     supplier = relationship("Supplier")
     tender = relationship("Tender")
@@ -67,6 +69,8 @@ class DeclarationRequest(db.Model):
     declarations = relationship(
         "Declaration", back_populates="request", order_by="Declaration.id"
     )
+    # Answered by a declaration made for another of the supplier's requests (models.shared_answer).
+    shared_answer = relationship("SharedAnswer", back_populates="request", uselist=False)
 
 
 class Declaration(db.Model):

@@ -8,7 +8,7 @@ Changing answers means `revise`, which opens a new draft that supersedes the old
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -52,6 +52,7 @@ from supplier_dd.services.declaration_integrity import seal_of
 from supplier_dd.services.evidence import EvidenceStore, copy_evidence, file_answer
 from supplier_dd.services.reminders import schedule_after_submission
 from supplier_dd.services.risk import assess_declaration, refresh_summary
+from supplier_dd.services.shared_answers import answer_other_requests, answering_declaration
 
 # Re-exported: views read a declaration's answers through this module.
 __all__ = ["submitted_answers"]
@@ -107,6 +108,12 @@ def request_for_tender(session: Session, tender: Tender, due_date: date, request
             kind="tender", tender=tender, due_date=due_date, questionnaire_id=QUESTIONNAIRE_ID,
             note=note.strip(), requested_by=requested_by, requested_at=now,
         )
+        if not is_new and record.withdrawn_at is not None:
+            # The bidder was removed and is back: the request is asked again from now.
+            record.withdrawn_at = None
+            record.due_date, record.note = due_date, note.strip()
+            record.requested_by, record.requested_at = requested_by, now
+            is_new = True
         made.append(record)
         created += is_new
         if is_new:
@@ -140,12 +147,36 @@ def request_for_supplier(session: Session, supplier: Supplier, due_date: date,
     return record, created
 
 
+def request_for_campaign(session: Session, supplier: Supplier, due_date: date,
+                         requested_by: User | None, now: datetime, campaign_id: int, *,
+                         actor: audit.Actor | None = None) -> tuple[DeclarationRequest, bool]:
+    """An annual declaration asked for by a bulk campaign (services.bulk_requests). Keyed by
+    the campaign, so it never collides with a request an officer made by hand, and a campaign
+    asks each supplier once however often its batch runs."""
+    record, created = _upsert_request(
+        session, f"campaign:{campaign_id}:supplier:{supplier.id}", supplier=supplier,
+        kind="annual", due_date=due_date, questionnaire_id=QUESTIONNAIRE_ID, note="",
+        requested_by=requested_by, requested_at=now,
+    )
+    session.flush()
+    if created:
+        _audit_request(session, record, audit.actor_or(actor, requested_by), now)
+    return record, created
+
+
 def request_title(request: DeclarationRequest) -> str:
     if request.kind == "tender" and request.tender is not None:
         return f"Tender {request.tender.reference}: {request.tender.title}"
     if request.kind == "contract" and request.contract is not None:
         return f"Contract {request.contract.reference}: {request.contract.title}"
     return f"Annual declaration {request.due_date.year}"
+
+
+def answered_with(request: DeclarationRequest, declaration: Declaration | None) -> str | None:
+    """The title of the other request `declaration` was made for, when it answers `request`."""
+    if declaration is None or declaration.request_id == request.id or declaration.request is None:
+        return None
+    return request_title(declaration.request)
 
 
 @dataclass(frozen=True)
@@ -155,22 +186,28 @@ class RequestView:
     status: str  # "not_started", "draft", "submitted"
     declaration: Declaration | None
     overdue: bool
+    # The request `declaration` was made for, when it answers this one too.
+    answered_with: str | None = None
 
 
 def current_declaration(request: DeclarationRequest) -> Declaration | None:
-    """The draft being worked on, else the latest submitted one."""
+    """The draft being worked on, else the latest submitted one, else the declaration made for
+    another of the supplier's requests that also answers this one."""
     drafts = [d for d in request.declarations if d.status == STATUS_DRAFT]
     if drafts:
         return drafts[-1]
     submitted = [d for d in request.declarations if d.status == STATUS_SUBMITTED]
-    return submitted[-1] if submitted else None
+    return submitted[-1] if submitted else answering_declaration(request)
 
 
 def requests_for_supplier(session: Session, supplier_id: int, today: date) -> list[RequestView]:
     rows = session.scalars(
         select(DeclarationRequest)
-        .where(DeclarationRequest.supplier_id == supplier_id)
+        # A withdrawn request (the supplier removed from its tender) is no longer asked of it.
+        .where(DeclarationRequest.supplier_id == supplier_id,
+               DeclarationRequest.withdrawn_at.is_(None))
         .options(selectinload(DeclarationRequest.declarations),
+                 selectinload(DeclarationRequest.shared_answer),
                  selectinload(DeclarationRequest.tender),
                  selectinload(DeclarationRequest.contract))
         .order_by(DeclarationRequest.due_date, DeclarationRequest.id)
@@ -182,6 +219,7 @@ def requests_for_supplier(session: Session, supplier_id: int, today: date) -> li
         views.append(RequestView(
             request=row, title=request_title(row), status=status, declaration=declaration,
             overdue=status != STATUS_SUBMITTED and row.due_date < today,
+            answered_with=answered_with(row, declaration),
         ))
     return views
 
@@ -353,13 +391,19 @@ def questions_on_page(questionnaire: Questionnaire, answers: Mapping[str, Any], 
 
 def save_page(session: Session, declaration: Declaration, questionnaire: Questionnaire,
               section_id: str, page_id: str, form: Mapping[str, list[str]], *,
-              check_required: bool, today: date, now: datetime) -> PageResult:
+              check_required: bool, today: date, now: datetime,
+              follow_ups_shown: Iterable[str] = ()) -> PageResult:
     """Save a page's answers to the draft. Valid answers are kept even when another field on
-    the page has an error, so nothing typed correctly is lost."""
+    the page has an error, so nothing typed correctly is lost.
+
+    `follow_ups_shown` are the page's follow-up questions the browser showed as answers were
+    chosen (with JavaScript): their answers are saved with the rest, and they count as asked."""
     if not declaration.is_draft:
         raise ServiceError("This declaration has been submitted and cannot be changed")
     saved = dict(declaration.answers or {})
     shown = questions_on_page(questionnaire, saved, section_id, page_id)
+    extra = set(follow_ups_shown) - {q.id for q in shown}
+    shown += [q for q in questionnaire.questions_on(section_id, page_id) if q.id in extra]
     result = PageResult()
     answers = dict(saved)
     for question in shown:
@@ -385,6 +429,9 @@ def save_page(session: Session, declaration: Declaration, questionnaire: Questio
                 answers.pop(question_id, None)
     now_shown = questions_on_page(questionnaire, answers, section_id, page_id)
     shown_ids = {q.id for q in shown}
+    # A follow-up the answers given no longer ask for is not asked: no error for it.
+    for question_id in extra - {q.id for q in now_shown}:
+        result.errors.pop(question_id, None)
     result.revealed = [q.id for q in now_shown if q.id not in shown_ids]
     if check_required:
         for question in now_shown:
@@ -475,6 +522,9 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
     questionnaire = questionnaire_of(declaration)
     if submission_blockers(questionnaire, declaration.answers or {}, now.date()):
         errors["answers"] = "Answer every question that needs an answer before you submit"
+    if declaration.request is not None and declaration.request.withdrawn_at is not None:
+        errors["answers"] = ("The council has withdrawn this request, so this declaration "
+                             "cannot be submitted")
     if errors:
         raise SubmitError(errors)
 
@@ -530,6 +580,8 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
                           "supersedes": previous.id if previous is not None else None,
                           "assessment_id": assessment.id,
                           "residual_band": assessment.residual_band})
+    # After the seal, as its own chained entries: the seal and what it covers stay as they were.
+    answer_other_requests(session, declaration, now, actor)
     return declaration
 
 

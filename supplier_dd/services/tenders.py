@@ -24,6 +24,7 @@ from supplier_dd.models import (
     Contract,
     DeclarationRequest,
     Invitation,
+    RemovedBidder,
     Supplier,
     Tender,
     User,
@@ -235,8 +236,10 @@ def request_declarations(session: Session, tender: Tender, due_date: date,
     asked before) and an email to each new request's contacts, through the outbox. Returns how
     many requests were made and the outbox keys queued."""
     _check(rules.check_can_invite, tender.status)
+    # A request withdrawn when its bidder was removed is asked again if the bidder is back.
     asked_before = set(session.scalars(
-        select(DeclarationRequest.id).where(DeclarationRequest.tender_id == tender.id)))
+        select(DeclarationRequest.id).where(DeclarationRequest.tender_id == tender.id,
+                                            DeclarationRequest.withdrawn_at.is_(None))))
     made, created = declaration_service.request_for_tender(
         session, tender, due_date, requested_by, now, note, actor=actor)
     new = [record for record in made if record.id not in asked_before]
@@ -263,6 +266,8 @@ class BidderRow:
     request: DeclarationRequest | None
     declaration_id: int | None
     standing: rules.BidderDeclaration
+    # The request the bidder's declaration was made for, when it answers this one too.
+    answered_with: str | None = None
 
 
 def bidder_rows(session: Session, tender: Tender) -> list[BidderRow]:
@@ -271,7 +276,8 @@ def bidder_rows(session: Session, tender: Tender) -> list[BidderRow]:
             select(DeclarationRequest)
             .where(DeclarationRequest.tender_id == tender.id,
                    DeclarationRequest.kind == "tender")
-            .options(selectinload(DeclarationRequest.declarations))
+            .options(selectinload(DeclarationRequest.declarations),
+                     selectinload(DeclarationRequest.shared_answer))
         )
     }
     rows = []
@@ -281,17 +287,79 @@ def bidder_rows(session: Session, tender: Tender) -> list[BidderRow]:
         submitted = [d for d in declarations if d.submitted_at is not None
                      and d.status != STATUS_DRAFT]
         first = min(submitted, key=lambda d: d.submitted_at) if submitted else None
+        declared_at = first.submitted_at if first is not None else None
+        shared = request.shared_answer if request is not None else None
+        if declared_at is None and shared is not None:
+            declared_at = shared.answered_at
         latest = declaration_service.current_declaration(request) if request else None
         standing = bidder_declaration(
             requested=request is not None,
             draft_started=any(d.status == STATUS_DRAFT for d in declarations),
-            declared_on=local_date(first.submitted_at) if first is not None else None,
+            declared_on=local_date(declared_at) if declared_at is not None else None,
             closing_date=tender.closing_date,
         )
         rows.append(BidderRow(supplier, request,
                               latest.id if latest is not None
-                              and latest.status == STATUS_SUBMITTED else None, standing))
+                              and latest.status == STATUS_SUBMITTED else None, standing,
+                              declaration_service.answered_with(request, latest)
+                              if request is not None else None))
     return rows
+
+
+# --- removing a bidder ---------------------------------------------------------------------------
+
+def _open_request(session: Session, tender: Tender, supplier_id: int
+                  ) -> DeclarationRequest | None:
+    """The bidder's tender request if it still waits for an answer (nothing submitted for it,
+    not answered by another declaration, not withdrawn already)."""
+    request = session.scalar(
+        select(DeclarationRequest).where(DeclarationRequest.tender_id == tender.id,
+                                         DeclarationRequest.supplier_id == supplier_id,
+                                         DeclarationRequest.kind == "tender"))
+    if request is None or request.withdrawn_at is not None or request.shared_answer is not None:
+        return None
+    if any(d.status != STATUS_DRAFT for d in request.declarations):
+        return None
+    return request
+
+
+def remove_bidder(session: Session, tender: Tender, supplier_id: int, reason: str,
+                  officer: User | None, now: datetime, actor: audit.Actor
+                  ) -> tuple[RemovedBidder, DeclarationRequest | None]:
+    """Take a bidder off a tender before award. Its tender request, if still open, is withdrawn
+    (a draft for it can no longer be submitted); a declaration already made is kept. Returns
+    the removal and the withdrawn request (the caller tells the supplier)."""
+    _check(rules.check_can_remove_bidder, tender.status)
+    supplier = next((s for s in tender.invited_suppliers if s.id == supplier_id), None)
+    if supplier is None:
+        raise ServiceError("That supplier is not a bidder on this tender")
+    reason = (reason or "").strip()
+    request = _open_request(session, tender, supplier.id)
+    tender.invited_suppliers.remove(supplier)
+    removal = RemovedBidder(tender=tender, supplier=supplier, removed_at=now, removed_by=officer,
+                            reason=reason, request_withdrawn=request is not None)
+    session.add(removal)
+    if request is not None:
+        request.withdrawn_at = now
+    session.flush()
+    audit.record(session, "tender.bidder_removed", actor, now, object_type="tender",
+                 object_id=tender.id, before={"supplier_id": supplier.id,
+                                              "supplier_name": supplier.name},
+                 details={"reason": reason,
+                          "withdrawn_request_id": request.id if request is not None else None})
+    if request is not None:
+        audit.record(session, "declaration_request.withdrawn", actor, now,
+                     object_type="declaration_request", object_id=request.id,
+                     before={"withdrawn_at": None}, after={"withdrawn_at": now.isoformat()},
+                     details={"tender_id": tender.id, "reason": reason})
+    return removal, request
+
+
+def removed_bidders(session: Session, tender: Tender) -> list[RemovedBidder]:
+    return list(session.scalars(
+        select(RemovedBidder).where(RemovedBidder.tender_id == tender.id)
+        .options(selectinload(RemovedBidder.supplier), selectinload(RemovedBidder.removed_by))
+        .order_by(RemovedBidder.removed_at.desc(), RemovedBidder.id.desc())))
 
 
 # --- award and close ----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from supplier_dd.services.declaration_integrity import check_declaration, seals
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.declarations import (
+    also_answered_titles,
     evidence_download,
     pdf_response,
     summary_sections,
@@ -80,9 +81,12 @@ def _request_rows(status_filter: str, today: date) -> list[dict]:
         select(DeclarationRequest).options(
             selectinload(DeclarationRequest.supplier),
             selectinload(DeclarationRequest.declarations),
+            selectinload(DeclarationRequest.shared_answer),
             selectinload(DeclarationRequest.tender),
             selectinload(DeclarationRequest.contract),
-        )
+        # A withdrawn request (its bidder removed from the tender) no longer waits for anything;
+        # the tender page lists it.
+        ).where(DeclarationRequest.withdrawn_at.is_(None))
     ).all()
     rows = []
     for item in requests:
@@ -100,6 +104,7 @@ def _request_rows(status_filter: str, today: date) -> list[dict]:
         overdue = not submitted and item.due_date < today
         row = {
             "request": item, "title": service.request_title(item), "declaration": declaration,
+            "answered_with": service.answered_with(item, declaration),
             "status": "overdue" if overdue else status, "flags": flags, "knockout": knockout,
         }
         if status_filter == "outstanding" and submitted:
@@ -139,6 +144,7 @@ def view(declaration_id: int):
         "declarations/view.html", declaration=declaration, questionnaire=questionnaire,
         sections=summary_sections(questionnaire, answers),
         flags=triggered_red_flags(questionnaire, answers), newer=newer, audience="officer",
+        also_answered=also_answered_titles(declaration),
         title=f"Declaration DEC-{declaration.id:06d}",
     )
 

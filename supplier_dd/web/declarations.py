@@ -27,6 +27,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from supplier_dd.domain.follow_ups import page_follow_ups
 from supplier_dd.domain.organisations import countries
 from supplier_dd.domain.questionnaire import (
     Question,
@@ -54,11 +55,15 @@ from supplier_dd.services.evidence import (
     filename_for_type,
     remove_evidence,
 )
+from supplier_dd.services.shared_answers import requests_also_answered, requests_answered_by
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.flashes import flash_refusal
 
 bp = Blueprint("declarations", __name__, url_prefix="/supplier")
+
+# The form field each follow-up question shown in the browser sends (templates/declarations/page.html).
+FOLLOW_UP_SHOWN = "follow_up_shown"
 
 STATUS_TAGS = {
     "not_started": ("Not yet started", "govuk-tag--blue"),
@@ -150,6 +155,12 @@ def pdf_response(declaration: Declaration) -> Response:
 def declaration_status_tag(status: str) -> dict:
     text, classes = STATUS_TAGS.get(status, (status.replace("_", " ").capitalize(), ""))
     return {"text": text, "classes": classes}
+
+
+def also_answered_titles(declaration: Declaration) -> list[str]:
+    """The other requests a submitted declaration answers, as the supplier and officers read
+    them."""
+    return [service.request_title(item) for item in requests_answered_by(db.session, declaration)]
 
 
 @bp.app_template_global()
@@ -257,14 +268,21 @@ def _error_list(errors: dict[str, str], questions: list[Question]) -> list[dict]
 def _render_page(declaration, questionnaire, section, page, questions, entered, errors,
                  return_to_check, revealed=()):
     answers = declaration.answers or {}
+    # The page's follow-up questions come too, hidden until an answer on the page asks for them
+    # (static/js/follow-ups.js shows them at once; without JavaScript, saving the page does).
+    rules = page_follow_ups(questionnaire, answers, section.id, page.id)
+    asked = {q.id for q in questions}
     fields = []
-    for question in questions:
+    for question in questionnaire.questions_on(section.id, page.id):
+        if question.id not in asked and question.id not in rules:
+            continue
         value = _field_value(question, answers.get(question.id), entered)
         fields.append({
             "question": question, "value": value, "error": errors.get(question.id),
             "evidence": evidence_for(declaration, question.id) if question.type == "file" else [],
             "needs_review": question.id in (declaration.review_question_ids or []),
             "revealed": question.id in revealed,
+            "show_if": rules.get(question.id), "hidden": question.id not in asked,
         })
     return render_template(
         "declarations/page.html", declaration=declaration, questionnaire=questionnaire,
@@ -289,6 +307,9 @@ def start(request_id: int):
     )
     if record is None:
         abort(404)
+    if record.withdrawn_at is not None:
+        flash_refusal("The council has withdrawn this request: it no longer needs a declaration")
+        return redirect(url_for("supplier.home"))
     declaration = service.start_or_resume(db.session, store(), record, current_user, utcnow(),
                                           actor=request_actor())
     db.session.commit()
@@ -318,6 +339,7 @@ def overview(declaration_id: int):
         "declarations/view.html", declaration=declaration, questionnaire=questionnaire,
         sections=summary_sections(questionnaire, answers),
         flags=triggered_red_flags(questionnaire, answers), newer=newer, audience="supplier",
+        also_answered=also_answered_titles(declaration),
         title=f"Declaration {declaration_reference(declaration)}",
     )
 
@@ -383,6 +405,7 @@ def page(declaration_id: int, section_id: str, page_id: str):
     result = service.save_page(
         db.session, declaration, questionnaire, section_id, page_id, form,
         check_required=action == "continue", today=now.date(), now=now,
+        follow_ups_shown=request.form.getlist(FOLLOW_UP_SHOWN),
     )
     db.session.commit()
     errors = {**result.errors, **upload_errors}
@@ -471,6 +494,8 @@ def declare(declaration_id: int):
     return render_template(
         "declarations/declare.html", declaration=declaration, values=values, errors=errors,
         error_list=error_list, title="Sign and submit your declaration",
+        also_answer=[service.request_title(item)
+                     for item in requests_also_answered(db.session, declaration)],
     )
 
 
@@ -481,6 +506,7 @@ def confirmation(declaration_id: int):
     if declaration.is_draft:
         return redirect(url_for("declarations.overview", declaration_id=declaration.id))
     return render_template("declarations/confirmation.html", declaration=declaration,
+                           also_answered=also_answered_titles(declaration),
                            title="Declaration submitted")
 
 
