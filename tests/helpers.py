@@ -15,9 +15,16 @@ class _FormParser(HTMLParser):
         self.forms: list[dict] = []
         self._current: dict | None = None
         self._select: str | None = None
+        # A browser sends nothing from a disabled control or from inside a disabled fieldset.
+        self._fieldsets: list[bool] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "fieldset":
+            self._fieldsets.append("disabled" in attrs)
+            return
+        if any(self._fieldsets) or "disabled" in attrs:
+            return
         if tag == "form":
             self._current = {"action": attrs.get("action"), "method": attrs.get("method", "get"),
                              "fields": {}}
@@ -41,7 +48,9 @@ class _FormParser(HTMLParser):
             self._current["fields"].setdefault(attrs.get("name"), "")
 
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
+        elif tag == "form":
             self._current = None
         elif tag == "select":
             self._select = None

@@ -86,18 +86,20 @@ def record_review(
     for query in queries:
         if query.question_id not in questions:
             raise ServiceError("Select questions from the declaration")
+    # The comment the supplier sees beside each question sent back.
+    comments = {q.question_id: _text(q.comment or reason, "Enter a comment for the supplier")
+                for q in queries}
     review = AssessmentReview(
         assessment_id=assessment.id, supplier_id=assessment.supplier_id, decision=decision,
         reason=reason, decided_by_id=officer.id, decided_at=now,
     )
     session.add(review)
     session.flush()
-    for query in queries:
+    for question_id, comment in comments.items():
         session.add(ReviewQuery(
             review_id=review.id, supplier_id=assessment.supplier_id,
-            question_id=query.question_id, question_text=questions[query.question_id],
-            comment=_text(query.comment or reason, "Enter a comment for the supplier"),
-            status=QUERY_OPEN,
+            question_id=question_id, question_text=questions[question_id],
+            comment=comment, status=QUERY_OPEN,
         ))
     before_status = assessment.review_status
     assessment.review_status = DECISIONS[decision]
@@ -109,7 +111,8 @@ def record_review(
                  after={"review_status": assessment.review_status, "decision": decision,
                         "reason": reason},
                  details={"review_id": review.id, "supplier_id": assessment.supplier_id,
-                          "queried_questions": [q.question_id for q in queries]})
+                          "queried_questions": list(comments),
+                          "query_comments": comments})
     return review
 
 

@@ -62,7 +62,7 @@ from supplier_dd.web.flashes import flash_refusal
 
 bp = Blueprint("declarations", __name__, url_prefix="/supplier")
 
-# The form field each follow-up question shown in the browser sends (templates/declarations/page.html).
+# The form field each follow-up question the browser shows sends (declarations/page.html).
 FOLLOW_UP_SHOWN = "follow_up_shown"
 
 STATUS_TAGS = {
@@ -114,11 +114,16 @@ def summary_sections(questionnaire: Questionnaire, answers: dict) -> list[dict]:
 
 
 def evidence_download(declaration: Declaration, evidence_id: int) -> Response:
-    """Serve a file only as a download, with its content-checked type, no sniffing and a name
-    that ends in that type's extension (security_headers gives every download a sandbox)."""
     record = service.evidence_of(db.session, declaration.id, evidence_id)
     if record is None:
         abort(404)
+    return stored_file_download(record)
+
+
+def stored_file_download(record) -> Response:
+    """Serve a stored upload (declaration evidence, or a supplier's file for a recommendation or
+    corrective action) only as a download, with its content-checked type, no sniffing and a
+    name that ends in that type's extension (security_headers gives every download a sandbox)."""
     try:
         path = store().path_for(record.stored_name)
     except ValueError:

@@ -49,9 +49,9 @@ from supplier_dd.services.risk_dashboard import (
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices
+from supplier_dd.web.declarations import summary_sections
 from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.paging import page_number
-from supplier_dd.web.declarations import summary_sections
 from supplier_dd.web.risk_forms import (
     CloseQueryForm,
     CorrectiveActionForm,

@@ -40,6 +40,29 @@ class ReviewForm(Form):
     )
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
+    def question_comment(self, question_id: str) -> str:
+        """The officer's own comment on one question ('' when none was written)."""
+        field = self._fields.get(question_comment_name(question_id))
+        return (field.data or "").strip() if field is not None else ""
+
+
+def question_comment_name(question_id: str) -> str:
+    return f"comment_{question_id}"
+
+
+def review_form_for(questions: list[tuple[str, str]]) -> type[ReviewForm]:
+    """The review form with a comment box for each (question id, short name) of the declaration:
+    the comment goes to the supplier beside that question when the officer sends it back."""
+    comments = {
+        question_comment_name(question_id): TextAreaField(
+            f"What the supplier should change: {short}", widget=GovTextArea(),
+            validators=[Length(max=5000, message=f"Your comment on {short[:1].lower()}"
+                               f"{short[1:]} must be 5,000 characters or fewer")],
+        )
+        for question_id, short in questions
+    }
+    return type("QuestionReviewForm", (ReviewForm,), comments)
+
 
 class CorrectiveActionForm(Form):
     title = StringField(

@@ -15,6 +15,7 @@ from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import review as review_service
+from supplier_dd.services.declarations import questionnaire_of, submitted_answers
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.risk_forms import SupplierReplyForm
@@ -53,7 +54,22 @@ def query(query_id: int):
         else:
             flash("Your answer has been sent to the council")
             return redirect(url_for("supplier_risk.requests"))
-    return render_template("supplier/council_query.html", query=record, form=form)
+    return render_template("supplier/council_query.html", query=record, form=form,
+                           **_queried_answer(record))
+
+
+def _queried_answer(record) -> dict:
+    """The declaration the council queried, and the question and answer it sent back (the
+    question as worded in that declaration's questionnaire version)."""
+    declaration = record.review.assessment.declaration
+    if declaration is None:
+        return {}
+    try:
+        question = questionnaire_of(declaration).question(record.question_id)
+    except KeyError:
+        return {}
+    return {"declaration": declaration, "question": question,
+            "answer": submitted_answers(declaration).get(question.id)}
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])

@@ -50,7 +50,7 @@ def test_the_five_pages_render_their_markup_for_the_roles_that_see_them(live_ser
         "fingerprint and evidence links": {EVIDENCE_FILENAME},
         "replaced declaration": {f"DEC-{ids['second']:06d}"},
         "supplier's own declaration": {EVIDENCE_FILENAME},
-        "copied answers": {"Copied"},
+        "copied answers": {"We copied 1 answer"},
         "pack run": {PACK_CHECKSUM},
     }
 
@@ -69,7 +69,7 @@ def _what_the_page_shows(page, name: str) -> str:
     if name == "replaced declaration":
         return page.locator(".govuk-inset-text a.govuk-link").inner_text()
     if name == "copied answers":
-        tags = page.locator(".govuk-summary-list__key strong.govuk-tag")
-        assert tags.count() > 0
-        return tags.first.inner_text()
+        # Said once per section, and beside each copied answer for a screen reader.
+        assert page.locator(".govuk-summary-list__key .govuk-visually-hidden").count() > 0
+        return page.locator(".app-copied-note").first.inner_text().split(" in this")[0]
     return page.locator(".govuk-summary-list code").inner_text()

@@ -71,10 +71,11 @@ def test_a_replaced_declaration_links_to_the_one_that_replaced_it(client, pages)
             f'DEC-{ids["second"]:06d}</a>. Both are kept.') in html
 
 
-def test_check_answers_tags_copied_answers(client, pages):
+def test_check_answers_marks_copied_answers(client, pages):
     html = _page_as(client, pages, "copied answers")
-    tags = re.findall(r'<strong class="govuk-tag govuk-tag--yellow">Copied</strong>', html)
-    assert tags, "no Copied tag on check-your-answers"
+    marks = re.findall(r'<span class="govuk-visually-hidden"> \(copied from your last '
+                       r'declaration\)</span>', html)
+    assert marks, "no copied mark on check-your-answers"
 
 
 def test_pack_run_shows_the_checksum_as_code(client, pages):
