@@ -37,9 +37,13 @@ def _parse_day(value: str | None) -> date | None:
               help="Author named on the cover.")
 @click.option("--version", "version", default="1.0", show_default=True,
               help="Version printed on the cover.")
+@click.option("--action-plan", "action_plan_id", type=click.IntRange(min=1),
+              help="Id of the action plan to report (see the Programme pages); default: the "
+                   "council's current plan, else the latest imported.")
 @with_appcontext
 def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
-                   cover_date: str | None, author: str, version: str):
+                   cover_date: str | None, author: str, version: str,
+                   action_plan_id: int | None):
     from supplier_dd.extensions import db
     from supplier_dd.infrastructure.notification_mailer import mailer_for
     from supplier_dd.models.base import utcnow
@@ -53,12 +57,16 @@ def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
 
     settings = current_app.config["SUPPLIER_DD_SETTINGS"]
     now = utcnow()
+    session = db.session
     try:
-        request = check_request(year_text, _parse_day(cover_date), author, version, now.date())
+        request = check_request(year_text, _parse_day(cover_date), author, version, now.date(),
+                                session=session, action_plan_id=action_plan_id)
     except ServiceError as error:
         raise click.UsageError(str(error)) from None
-    session = db.session
     run = start_run(session, request, None, "command line", now)
+    plan = run.action_plan
+    click.echo(f"Action plan reported: {plan.title} (plan {plan.id})" if plan
+               else "Action plan reported: none has been imported.")
     kinds = ("pdf", "xlsx") if xlsx_path else ("pdf",)
     packs = generate(session, run, upload_dir=settings.upload_dir,
                      council=settings.council_name, now=utcnow, kinds=kinds,

@@ -34,6 +34,11 @@ class CabinetPackRun(db.Model):
     cover_date: Mapped[date]
     version: Mapped[str] = mapped_column(String(20))
     author: Mapped[str] = mapped_column(String(200))
+    # The action plan the pack reports, chosen when the run was asked for (the council's
+    # current plan unless another was picked), so a rebuild reads the same plan.
+    action_plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_plans.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default=RUN_QUEUED)
     # What the build is doing now, shown on the progress page.
     step: Mapped[str] = mapped_column(String(200), default="")
@@ -51,6 +56,7 @@ class CabinetPackRun(db.Model):
     finished_at: Mapped[datetime | None]
 
     requested_by = relationship("User")
+    action_plan = relationship("ActionPlan")
     packs = relationship("CabinetPack", back_populates="run", order_by="CabinetPack.kind")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -13,6 +13,12 @@ from supplier_dd.models.base import utcnow
 
 class ActionPlan(db.Model):
     __tablename__ = "action_plans"
+    __table_args__ = (
+        # At most one plan is the council's current one; with none marked, the latest imported
+        # is current (services.action_plans.current_plan).
+        Index("uq_action_plans_one_current", "is_current", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -23,6 +29,8 @@ class ActionPlan(db.Model):
     import_notes: Mapped[list] = mapped_column(JSON, default=list)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Marked by an officer or legal: the plan the Cabinet pack reports unless another is chosen.
+    is_current: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     priorities = relationship(
         "ActionPlanPriority", back_populates="plan", order_by="ActionPlanPriority.position",
@@ -137,8 +145,18 @@ class Referral(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the referral concerns, when it concerns a supplier or one of its contracts (the
+    # Cabinet pack's commitment 9 counts these). A removed record leaves the referral unlinked.
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="SET NULL"), index=True
+    )
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contracts.id", ondelete="SET NULL"), index=True
+    )
 
     recorded_by = relationship("User")
+    supplier = relationship("Supplier")
+    contract = relationship("Contract")
 
 
 class CharterEvidence(db.Model):
@@ -162,3 +180,29 @@ class CharterEvidence(db.Model):
     tender = relationship("Tender")
     contract = relationship("Contract")
     recorded_by = relationship("User")
+    documents = relationship(
+        "CharterEvidenceDocument", back_populates="evidence",
+        order_by="CharterEvidenceDocument.id", cascade="all, delete-orphan",
+    )
+
+
+class CharterEvidenceDocument(db.Model):
+    """A file attached to a Charter evidence record: checked by content like declaration
+    evidence, stored outside static/ under a random name and only ever served as a download."""
+
+    __tablename__ = "charter_evidence_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("charter_evidence.id", ondelete="CASCADE"), index=True
+    )
+    original_filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    evidence = relationship("CharterEvidence", back_populates="documents")
+    uploaded_by = relationship("User")

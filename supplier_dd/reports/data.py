@@ -294,12 +294,41 @@ class PlannedAction:
 
 @dataclass(frozen=True)
 class ActionPlanSection:
-    """The council's own action plan; `actions` is empty and `note` says so when none exists."""
+    """The council's own action plan; `actions` is empty and `note` says so when none exists.
+
+    The plan is named on the cover (title, when it was imported, the span of its actions'
+    dates), so a reader can tell which plan the pack reports."""
 
     title: str
     actions: tuple[PlannedAction, ...]
     summary: FigureGroup
     note: str = ""
+    imported_on: date | None = None
+
+    @property
+    def first_day(self) -> date | None:
+        return min((day for a in self.actions for day in (a.start, a.end) if day), default=None)
+
+    @property
+    def last_day(self) -> date | None:
+        return max((day for a in self.actions for day in (a.start, a.end) if day), default=None)
+
+    def dates(self) -> str:
+        """'Imported 12/03/2026; actions dated 01/08/2018 to 31/03/2021'."""
+        parts = []
+        if self.imported_on is not None:
+            parts.append(f"Imported {self.imported_on:%d/%m/%Y}")
+        if self.first_day is not None:
+            parts.append(f"actions dated {self.first_day:%d/%m/%Y} to {self.last_day:%d/%m/%Y}")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    def named(self) -> str:
+        """The plan's title and dates, as the cover names it, or that no plan is reported."""
+        if not self.title:
+            return "No action plan reported"
+        dates = self.dates()
+        return f"{self.title} ({dates[:1].lower() + dates[1:]})" if dates else self.title
 
 
 # --- cover ------------------------------------------------------------------------------------

@@ -279,7 +279,7 @@ def _cover(data: ReportData) -> list:
     cover = data.cover
     year = cover.year
     story: list = [
-        Spacer(1, 30 * mm),
+        Spacer(1, 20 * mm),
         _p(cover.council, "cover_council"),
         _p(f"Modern slavery: annual evidence pack for Cabinet, {year.label}", "cover_title"),
         _p(f"Financial year 1 April {year.start_year} to 31 March {year.start_year + 1}",
@@ -289,6 +289,7 @@ def _cover(data: ReportData) -> list:
         ["Date", f"{cover.cover_date.day} {cover.cover_date:%B %Y}"],
         ["Author", cover.author],
         ["Version", cover.version],
+        ["Action plan", data.action_plan.named()],
         ["Data checksum (SHA-256)", data.checksum()],
     ]
     rows = [[_p(label, "cell_bold"), _p(value)] for label, value in facts]
@@ -299,7 +300,7 @@ def _cover(data: ReportData) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    story += [facts_table, Spacer(1, 14 * mm), _p("Approved by", "h2")]
+    story += [facts_table, Spacer(1, 10 * mm), _p("Approved by", "h2")]
     approvals = []
     for approval in cover.approvals:
         approved_on = (f"{approval.approved_on:%d/%m/%Y}" if approval.approved_on else "")
@@ -463,6 +464,8 @@ def _action_plan(data: ReportData, refs: dict[str, str]) -> list:
     story: list = [PageBreak(), _Heading(SECTION_HEADINGS[ACTION_PLAN], 0)]
     if plan.title:
         story.append(_p(plan.title, "lead"))
+        if plan.dates():
+            story.append(_p(f"{plan.dates()}.", "body"))
     if plan.note:
         story.append(_p(plan.note, "body"))
     if plan.summary.figures:

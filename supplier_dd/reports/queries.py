@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import Enum
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session, aliased
@@ -71,6 +72,7 @@ from supplier_dd.reports.data import (
     not_recorded,
     percent_figure,
 )
+from supplier_dd.services.action_plans import current_plan
 from supplier_dd.services.programme import latest_training
 
 ROW_LIMIT = 5_000
@@ -573,9 +575,18 @@ def _referral_figures(session: Session, window: _Window) -> dict[str, Figure]:
 
 # --- the council's action plan ------------------------------------------------------------------
 
-def _action_plan(session: Session, window: _Window) -> tuple[ActionPlanSection, list[tuple]]:
-    plan = session.scalar(select(ActionPlan).order_by(ActionPlan.created_at.desc(),
-                                                      ActionPlan.id.desc()).limit(1))
+class PlanChoice(Enum):
+    """Which action plan the pack reports when no plan id is given."""
+
+    CURRENT = "current"
+
+
+def _action_plan(session: Session, window: _Window,
+                 plan_id: int | None | PlanChoice) -> tuple[ActionPlanSection, list[tuple]]:
+    if plan_id is PlanChoice.CURRENT:
+        plan = current_plan(session)
+    else:
+        plan = session.get(ActionPlan, plan_id) if plan_id is not None else None
     if plan is None:
         return ActionPlanSection(
             "", (), FigureGroup("Action plan", ()),
@@ -612,7 +623,7 @@ def _action_plan(session: Session, window: _Window) -> tuple[ActionPlanSection, 
                  a.end.isoformat() if a.end else None, a.progress,
                  a.rag.label if a.rag else "Not rated") for a in actions]
     return ActionPlanSection(plan.title, actions, FigureGroup("Action plan RAG", tuple(figures)),
-                             ""), evidence
+                             "", plan.created_at.date()), evidence
 
 
 # --- rows behind the figures, for the spreadsheet ------------------------------------------------
@@ -765,8 +776,10 @@ def build_report_data(
     session: Session, year: FinancialYear | str, cover_date: date, author: str, *,
     council: str = "", version: str = "1.0", row_limit: int = ROW_LIMIT,
     progress: Callable[[str], None] | None = None,
+    action_plan_id: int | None | PlanChoice = PlanChoice.CURRENT,
 ) -> ReportData:
-    """The pack's data for `year`, figures taken at its end (or at `cover_date` if earlier).
+    """The pack's data for `year`, figures taken at its end (or at `cover_date` if earlier),
+    reporting the action plan `action_plan_id` (None: no plan), by default the current one.
 
     Raises ReportInputError for a year written wrongly or a cover date before the year began.
     """
@@ -793,7 +806,7 @@ def build_report_data(
     referrals = _referral_figures(session, window)
     figures.update(referrals)
     report("Reading the action plan and the previous year")
-    plan, plan_rows = _action_plan(session, window)
+    plan, plan_rows = _action_plan(session, window, action_plan_id)
     previous = _previous_values(session, year.previous)
 
     measured = dict(kpi_figures)

@@ -148,6 +148,7 @@ def _cover(workbook: Workbook, data: ReportData) -> None:
         ("Date", cover.cover_date.isoformat()),
         ("Author", cover.author),
         ("Version", cover.version),
+        ("Action plan", data.action_plan.named()),
         ("Data checksum (SHA-256)", data.checksum()),
     ):
         writer.row((label, value))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from supplier_dd.database import hold_until_commit
 from supplier_dd.domain.action_plans import (
     ActionPlanError,
     ParsedActionPlan,
@@ -108,6 +109,46 @@ def list_plans(session: Session) -> list[tuple[ActionPlan, int]]:
         .order_by(ActionPlan.created_at.desc(), ActionPlan.id.desc())
     ).all()
     return [(plan, count) for plan, count in rows]
+
+
+def current_plan(session: Session) -> ActionPlan | None:
+    """The council's current action plan: the one marked current, else the latest imported
+    (a plan imported for reference from another body is only current once someone says so)."""
+    return session.scalar(
+        select(ActionPlan)
+        .order_by(ActionPlan.is_current.desc(), ActionPlan.created_at.desc(), ActionPlan.id.desc())
+        .limit(1)
+    )
+
+
+def make_current(session: Session, plan_id: int, actor: audit.Actor,
+                 now: datetime) -> ActionPlan:
+    """Mark a plan as the council's current one (no other stays marked) and audit it. Marking
+    the plan that is already marked changes nothing. Flushes; the caller commits."""
+    # Every plan row is held: two people choosing different plans at once are answered in turn,
+    # never with the one-current index's refusal.
+    hold_until_commit(session, ActionPlan.is_current)
+    plan = session.scalar(select(ActionPlan).where(ActionPlan.id == plan_id)
+                          .execution_options(populate_existing=True))
+    if plan is None:
+        raise ServiceError("That action plan no longer exists.")
+    if plan.is_current:
+        return plan
+    before = current_plan(session)
+    # Unmarked first, in its own statement: the index allows one marked row at every moment.
+    session.execute(update(ActionPlan).where(ActionPlan.is_current.is_(True))
+                    .values(is_current=False).execution_options(synchronize_session="fetch"))
+    plan.is_current = True
+    session.flush()
+    audit.record(session, "action_plan.made_current", actor, now, object_type="action_plan",
+                 object_id=plan.id,
+                 before={"current_plan": _plan_label(before)},
+                 after={"current_plan": _plan_label(plan)})
+    return plan
+
+
+def _plan_label(plan: ActionPlan | None) -> str | None:
+    return None if plan is None else f"{plan.id}: {plan.title}"
 
 
 def load_plan(session: Session, plan_id: int) -> ActionPlan | None:

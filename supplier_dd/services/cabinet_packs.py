@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from supplier_dd.domain.control_characters import control_character_problem
 from supplier_dd.domain.pack_runs import STOPPED_MESSAGE, stale_before
-from supplier_dd.models import CabinetPack, CabinetPackRun, User
+from supplier_dd.models import ActionPlan, CabinetPack, CabinetPackRun, User
 from supplier_dd.models.cabinet_pack import (
     PACK_KINDS,
     RUN_DONE,
@@ -33,6 +33,7 @@ from supplier_dd.reports.pdf import render_pdf
 from supplier_dd.reports.queries import build_report_data
 from supplier_dd.reports.xlsx import render_xlsx
 from supplier_dd.services import ServiceError
+from supplier_dd.services.action_plans import current_plan
 
 PACK_FOLDER = "packs"
 MEDIA_TYPES = {
@@ -59,11 +60,15 @@ class PackRequest:
     cover_date: date
     author: str
     version: str
+    # The action plan the pack reports; None when the council has none.
+    action_plan_id: int | None = None
 
 
 def check_request(year_text: str, cover_date: date | None, author: str, version: str,
-                  today: date) -> PackRequest:
-    """Validate what a person asked for; ServiceError says what to change."""
+                  today: date, *, session: Session,
+                  action_plan_id: int | None = None) -> PackRequest:
+    """Validate what a person asked for; ServiceError says what to change. With no action plan
+    chosen, the pack reports the council's current plan (services.action_plans.current_plan)."""
     try:
         year = FinancialYear.parse(year_text)
     except ReportInputError as error:
@@ -83,14 +88,19 @@ def check_request(year_text: str, cover_date: date | None, author: str, version:
     version = (version or "").strip() or "1.0"
     if len(version) > 20 or len(author) > 200:
         raise ServiceError("Keep the version to 20 characters and the author to 200.")
-    return PackRequest(year, cover_date, author, version)
+    if action_plan_id is None:
+        plan = current_plan(session)
+    elif (plan := session.get(ActionPlan, action_plan_id)) is None:
+        raise ServiceError("That action plan no longer exists; choose one from the list.")
+    return PackRequest(year, cover_date, author, version, plan.id if plan else None)
 
 
 def start_run(session: Session, request: PackRequest, user: User | None, requested_by: str,
               now: datetime) -> CabinetPackRun:
     run = CabinetPackRun(
         financial_year=request.year.label, cover_date=request.cover_date,
-        version=request.version, author=request.author, status=RUN_QUEUED,
+        version=request.version, author=request.author, action_plan_id=request.action_plan_id,
+        status=RUN_QUEUED,
         step="Waiting to start", requested_by=user, requested_by_name=requested_by,
         requested_at=now, heartbeat_at=now,
     )
@@ -122,7 +132,8 @@ def generate(session: Session, run: CabinetPackRun, *, upload_dir: str, council:
 
     run.status = RUN_RUNNING
     data = build_report_data(session, run.financial_year, run.cover_date, run.author,
-                             council=council, version=run.version, progress=report)
+                             council=council, version=run.version, progress=report,
+                             action_plan_id=run.action_plan_id)
     checksum = data.checksum()
     folder = pack_folder(upload_dir)
     packs = []

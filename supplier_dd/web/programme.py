@@ -31,6 +31,7 @@ from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.paging import page_number
 from supplier_dd.web.programme_forms import (
     ActionForm,
+    CurrentPlanForm,
     EvidenceForm,
     ImportActionPlanForm,
     ReferralForm,
@@ -74,7 +75,8 @@ def index():
 @bp.route("/action-plans")
 @requires(Permission.VIEW_PROGRAMME)
 def action_plans():
-    return render_template("programme/action_plans.html", plans=plans.list_plans(db.session))
+    return render_template("programme/action_plans.html", plans=plans.list_plans(db.session),
+                           current=plans.current_plan(db.session))
 
 
 @bp.route("/action-plans/import", methods=["GET", "POST"])
@@ -119,8 +121,23 @@ def action_plan(plan_id: int):
     return render_template(
         "programme/action_plan.html", plan=plan, today=today, is_overdue=is_overdue,
         overdue=plans.overdue_actions(plan, today), notes_by_kind=notes_by_kind,
-        note_kinds=[kind.value for kind in NoteKind],
+        note_kinds=[kind.value for kind in NoteKind], current=plans.current_plan(db.session),
+        current_form=CurrentPlanForm(),
     )
+
+
+@bp.route("/action-plans/<int:plan_id>/current", methods=["POST"])
+@requires(Permission.CHOOSE_CURRENT_PLAN)
+def make_current_plan(plan_id: int):
+    try:
+        plan = plans.make_current(db.session, plan_id, request_actor(), utcnow())
+    except ServiceError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(f"{plan.title} is now the council's current action plan. The Cabinet pack reports it "
+          "unless another plan is chosen when the pack is generated.")
+    return redirect(url_for("programme.action_plan", plan_id=plan.id))
 
 
 def _action_or_404(action_id: int) -> PlanAction:

@@ -189,3 +189,9 @@ class EvidenceForm(Form):
         self.contract_id.choices = choices([("", "None")] + [
             (str(c.id), f"{c.reference}: {c.title}") for c in contracts
         ])
+
+
+class CurrentPlanForm(Form):
+    """Marks the action plan shown as the council's current one (the plan the pack reports)."""
+
+    submit = SubmitField("Make this the council's current plan", widget=GovSubmitInput())

@@ -27,8 +27,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from supplier_dd.domain.roles import Permission
@@ -39,6 +39,7 @@ from supplier_dd.models.base import utcnow
 from supplier_dd.models.cabinet_pack import RUN_DONE, RUN_FAILED
 from supplier_dd.reports.data import FinancialYear, ReportInputError, financial_year_of
 from supplier_dd.services import ServiceError, audit, notifications
+from supplier_dd.services.action_plans import current_plan, list_plans
 from supplier_dd.services.cabinet_packs import (
     MEDIA_TYPES,
     check_request,
@@ -53,6 +54,7 @@ from supplier_dd.services.cabinet_packs import (
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
+from supplier_dd.web.choices import choices
 from supplier_dd.web.paging import page_number
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -86,6 +88,11 @@ def read_cover_date(text: str) -> date:
         raise ValueError("Enter the cover date as a real date, like 14/05/2026") from None
 
 
+def _known_plan(form, field):
+    if field.data not in {choice.value for choice in field.choices}:
+        raise ValidationError("That action plan no longer exists; choose one from the list")
+
+
 def _read_cover_date(form, field):
     try:
         field.parsed = read_cover_date(field.data)
@@ -112,7 +119,33 @@ class CabinetPackForm(Form):
         validators=[DataRequired(message="Enter the version, like 1.0"),
                     Length(max=20, message="Version must be 20 characters or fewer")],
     )
+    # Choices are the plans stored now; one removed since the page was shown gets a message
+    # saying so rather than WTForms' "Not a valid choice".
+    action_plan = SelectField("Action plan to report", widget=GovSelect(), validate_choice=False,
+                              validators=[_known_plan])
     submit = SubmitField("Generate the pack", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action_plan.choices = choices(plan_choices())
+        if self.action_plan.data is None:
+            self.action_plan.data = self.action_plan.choices[0].value
+
+    @property
+    def chosen_plan_id(self) -> int | None:
+        return int(self.action_plan.data) if self.action_plan.data else None
+
+
+def plan_choices() -> list[tuple[str, str]]:
+    """The council's current plan first (the default), then the others, newest first."""
+    current = current_plan(db.session)
+    if current is None:
+        return [("", "None: no action plan has been imported")]
+    others = [plan for plan, _count in list_plans(db.session) if plan.id != current.id]
+    return [(str(current.id), f"{current.title} (current plan, imported "
+                              f"{current.created_at:%d/%m/%Y})"),
+            *((str(plan.id), f"{plan.title} (imported {plan.created_at:%d/%m/%Y})")
+              for plan in others)]
 
 
 @bp.route("/cabinet")
@@ -139,7 +172,8 @@ def new_cabinet_pack():
     if form.validate_on_submit():
         try:
             pack_request = check_request(form.year.data, form.cover_date.parsed,
-                                         form.author.data, form.version.data, today)
+                                         form.author.data, form.version.data, today,
+                                         session=db.session, action_plan_id=form.chosen_plan_id)
             run = start_run(db.session, pack_request, current_user,
                             current_user.name or current_user.email, utcnow())
             db.session.commit()

@@ -55,6 +55,9 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "programme.action_plans": ("GET", "/programme/action-plans", STAFF),
     "programme.import_action_plan": ("GET", "/programme/action-plans/import", PROGRAMME_EDITORS),
     "programme.action_plan": ("GET", "/programme/action-plans/{action_plan}", STAFF),
+    # Officers and legal mark the council's current plan, the one the Cabinet pack reports.
+    "programme.make_current_plan": ("POST", "/programme/action-plans/{action_plan}/current",
+                                    expect(302, 403, 302, 302, 302, safeguarding=403)),
     "programme.action": ("GET", "/programme/actions/{plan_action}", STAFF),
     "programme.edit_action": ("GET", "/programme/actions/{plan_action}/edit", PROGRAMME_EDITORS),
     "programme.training": ("GET", "/programme/training", STAFF),
@@ -101,6 +104,11 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         expect(302, 404, 403, 403, 403),
     ),
     "auth.accept": ("GET", "/invitation/not-a-real-token", expect(404, 404, 404, 404, 404)),
+    # Forgotten your password? (issue 21): public, and a made-up link is simply not found.
+    "password_reset.forgotten": ("GET", "/forgotten-password", PUBLIC),
+    "password_reset.sent": ("GET", "/forgotten-password/sent", PUBLIC),
+    "password_reset.choose": ("GET", "/reset-password/not-a-real-token",
+                              expect(404, 404, 404, 404, 404)),
     # Supplier declarations (issue 3). Ids are another supplier's: a supplier gets 404.
     "declarations.start": ("POST", "/supplier/requests/{other_request}/start", OTHER_SUPPLIERS),
     "declarations.overview": ("GET", "/supplier/declarations/{other_declaration}", OTHER_SUPPLIERS),
@@ -177,6 +185,11 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "POST",
         "/officer/tenders/{tender}/bidders/existing",
         expect(302, 403, 302, 403, 302),
+    ),
+    "tenders.remove_bidder": (
+        "GET",
+        "/officer/tenders/{tender}/bidders/{other_supplier}/remove",
+        PROCUREMENT,
     ),
     "tenders.award": ("GET", "/officer/tenders/{tender}/award", PROCUREMENT),
     "tenders.close": ("GET", "/officer/tenders/{tender}/close", PROCUREMENT),
