@@ -5,21 +5,27 @@ def blueprints():
     from supplier_dd.web import (
         account,
         admin,
+        api,
+        api_keys,
         auth,
         declaration_requests,
         declarations,
         imports,
         officer,
+        officer_feedback,
         pages,
+        password_reset,
         programme,
         reminders,
         reports,
         risk,
         supplier,
+        supplier_feedback,
         supplier_risk,
         tenders,
     )
 
     return [pages.bp, auth.bp, officer.bp, supplier.bp, admin.bp, programme.bp, reminders.bp,
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
-            reports.bp, tenders.bp, account.bp]
+            reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
+            officer_feedback.bp, api.bp, api_keys.bp]

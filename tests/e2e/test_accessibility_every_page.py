@@ -27,6 +27,7 @@ from sqlalchemy import update
 from supplier_dd.domain.questionnaire import current_version
 from supplier_dd.models import CabinetPackRun, Declaration, OutboxMessage, Supplier
 from supplier_dd.models.base import utcnow
+from supplier_dd.services import password_resets
 from supplier_dd.services.outbox import FAILED, enqueue
 from tests.declaration_helpers import make_request
 from tests.factories import PASSWORD
@@ -149,8 +150,11 @@ def crawl_world(world, session):  # noqa: F811
     # Failed, so the page shows its Retry button (with visually hidden text) too.
     session.execute(update(OutboxMessage).values(status=FAILED, attempts=8,
                                                  last_error="Connection refused"))
+    # A password reset link that still works (issue 21), so its form is crawled too.
+    reset = password_resets.request_reset(session, "officer@example.org", now)
     session.commit()
-    return {**world, "own_draft": draft.id, "running_pack": running.id}
+    return {**world, "own_draft": draft.id, "running_pack": running.id,
+            "reset_token": reset.token}
 
 
 def _extra_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -168,6 +172,8 @@ def _extra_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
               for endpoint in SUPPLIER_PAGES]
     pages.append(("Cabinet pack being built", f"/reports/cabinet/runs/{ids['running_pack']}",
                   STAFF_READING_PACKS))
+    pages.append(("choose a new password", f"/reset-password/{ids['reset_token']}",
+                  ("anonymous",)))
     return pages
 
 

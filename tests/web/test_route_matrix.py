@@ -15,6 +15,7 @@ import pytest
 from supplier_dd.models import Contract, Tender
 from tests.declaration_helpers import add_declaration_records
 from tests.factories import PASSWORD, make_supplier, make_user
+from tests.feedback_helpers import add_feedback_records
 from tests.helpers import any_csrf_token
 from tests.programme_helpers import add_programme_records
 from tests.risk_helpers import add_risk_records
@@ -103,6 +104,22 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/supplier/actions/{risk_action}",
         expect(302, 404, 403, 403, 403),
     ),
+    # The supplier's feedback (issue 15): another supplier's declaration, action and file are
+    # not found for a supplier; officers see responses and files, procurement makes actions.
+    "supplier_feedback.feedback": ("GET", "/supplier/declarations/{other_declaration}/feedback",
+                                   OTHER_SUPPLIERS),
+    "supplier_feedback.respond": (
+        "GET", "/supplier/declarations/{other_declaration}/feedback/pol_has_policy.no",
+        OTHER_SUPPLIERS),
+    "supplier_feedback.action_evidence": ("POST", "/supplier/actions/{risk_action}/evidence",
+                                          OTHER_SUPPLIERS),
+    "supplier_feedback.download": ("GET", "/supplier/evidence/{supplier_file}", OTHER_SUPPLIERS),
+    "officer_feedback.responses": ("GET", "/officer/suppliers/{other_supplier}/feedback", STAFF),
+    # No response to make an action from yet: not found for those who may make one.
+    "officer_feedback.make_action": (
+        "GET", "/officer/suppliers/{other_supplier}/feedback/pol_has_policy.no/action",
+        expect(302, 403, 404, 403, 404)),
+    "officer_feedback.download": ("GET", "/officer/supplier-evidence/{supplier_file}", STAFF),
     "auth.accept": ("GET", "/invitation/not-a-real-token", expect(404, 404, 404, 404, 404)),
     # Forgotten your password? (issue 21): public, and a made-up link is simply not found.
     "password_reset.forgotten": ("GET", "/forgotten-password", PUBLIC),
@@ -255,6 +272,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "imports.index": ("GET", "/imports", PROCUREMENT),
     "imports.upload_contracts": ("GET", "/imports/contracts", PROCUREMENT),
     "imports.upload_registry": ("GET", "/imports/registry", ADMIN_ONLY),
+    "imports.upload_tenders": ("GET", "/imports/tenders", PROCUREMENT),
     # No such upload: importers get 404; everyone else is refused before the lookup.
     "imports.show": ("GET", "/imports/not-a-real-token", expect(302, 403, 404, 403, 404)),
     "imports.confirm": (
@@ -295,6 +313,8 @@ def world(session):
     session.commit()
     declaration_ids = add_declaration_records(session, other)
     session.commit()
+    feedback_ids = add_feedback_records(session, other, risk_ids["risk_action"])
+    session.commit()
     return {
         "other_supplier": other.id,
         "own_supplier": own.id,
@@ -304,6 +324,7 @@ def world(session):
         **risk_ids,
         **programme_ids,
         **declaration_ids,
+        **feedback_ids,
     }
 
 
