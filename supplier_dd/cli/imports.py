@@ -142,4 +142,55 @@ def import_registry_command(file: Path, dry_run: bool):
     click.echo("Dry run: nothing was changed." if dry_run else f"Imported {file.name}.")
 
 
+def _echo_tenders_summary(summary) -> None:
+    done = summary.imported
+    click.echo(f"Rows read: {summary.rows:,}")
+    click.echo(f"Tenders {'created' if done else 'to create'}: {summary.to_create:,}")
+    click.echo(f"Tenders {'updated' if done else 'to update'}: {summary.to_update:,}")
+    click.echo(f"Tenders unchanged: {summary.unchanged:,}")
+    for notice in summary.notices:
+        click.echo(f"Note: {notice}")
+    for item in summary.not_open:
+        click.echo(f"  left as it is: {item['reference']} (row {item['row']}) is "
+                   f"{item['status'].lower()}")
+    if summary.rejected:
+        click.echo(f"Rows with problems: {summary.rejected:,}")
+        for item in summary.rejections[:50]:
+            click.echo(f"  {item['message']}")
+
+
+@import_group.command("tenders", help="Import a register of the council's tenders (CSV or XLSX): "
+                                      "creates them, or updates open ones by reference.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@with_appcontext
+def import_tenders_command(file: Path, dry_run: bool):
+    from supplier_dd.models.base import utcnow
+    from supplier_dd.services import ServiceError, audit
+    from supplier_dd.services.import_batches import TENDERS, import_file
+    from supplier_dd.services.tender_import import TenderImportRefused
+
+    db = _db()
+    try:
+        summary = import_file(db.session, kind=TENDERS, path=file, apply=not dry_run,
+                              actor=audit.CLI, now=utcnow())
+    except TenderImportRefused as refused:
+        db.session.rollback()
+        _echo_tenders_summary(refused.summary)
+        raise click.ClickException(str(refused)) from None
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    if dry_run:
+        db.session.rollback()
+        _echo_tenders_summary(summary)
+        if not summary.can_import:
+            raise click.ClickException(summary.refusal_message())
+        click.echo("Dry run: nothing was changed.")
+        return
+    db.session.commit()
+    _echo_tenders_summary(summary)
+    click.echo(f"Imported {file.name}.")
+
+
 COMMANDS = [import_group]

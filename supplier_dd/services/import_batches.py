@@ -34,10 +34,17 @@ from supplier_dd.services.statement_registry import (
     import_registry,
     preview_registry,
 )
+from supplier_dd.services.tender_import import (
+    TenderImportSummary,
+    import_tenders,
+    preview_tenders,
+)
 
 CONTRACTS = "contracts"
 REGISTRY = "registry"
-KINDS = {CONTRACTS: "Contracts register", REGISTRY: "Statement registry"}
+TENDERS = "tenders"
+KINDS = {CONTRACTS: "Contracts register", REGISTRY: "Statement registry",
+         TENDERS: "Tenders register"}
 PREVIEWED, IMPORTED, DISCARDED = "previewed", "imported", "discarded"
 # An upload nobody confirmed is deleted after this long; the officer uploads it again.
 HOLD_HOURS = 24
@@ -56,10 +63,15 @@ def held_path(batch: ImportBatch, upload_dir: str | Path) -> Path | None:
     return imports_dir(upload_dir) / batch.stored_name
 
 
-def summary_of(batch: ImportBatch) -> ContractImportSummary | RegistryImportSummary:
+Summary = ContractImportSummary | RegistryImportSummary | TenderImportSummary
+
+
+def summary_of(batch: ImportBatch) -> Summary:
     data = json.loads(batch.summary or "{}")
     if batch.kind == REGISTRY:
         return RegistryImportSummary.from_dict(data)
+    if batch.kind == TENDERS:
+        return TenderImportSummary.from_dict(data)
     return ContractImportSummary.from_dict(data)
 
 
@@ -71,6 +83,8 @@ def failure_reason(batch: ImportBatch) -> str | None:
     summary = summary_of(batch)
     if isinstance(summary, RegistryImportSummary):
         return None if summary.can_import else "No statement in the file could be read."
+    if isinstance(summary, TenderImportSummary):
+        return None if summary.can_import else summary.refusal_message()
     return summary.refusal_message() if summary.rejected or summary.rows == 0 else None
 
 
@@ -83,18 +97,22 @@ def file_sha256(path: str | Path) -> str:
 
 
 def _preview(session: Session, kind: str, path: Path, resolutions=None,
-             progress: Progress | None = None):
+             progress: Progress | None = None, now: datetime | None = None):
     rows = tabular.iter_rows(path)
     if kind == REGISTRY:
         return preview_registry(session, rows, progress=progress)
+    if kind == TENDERS:
+        return preview_tenders(session, rows, now=now)
     return preview_contracts(session, rows, resolutions=resolutions, progress=progress)
 
 
 def _import(session: Session, kind: str, path: Path, *, now: datetime, batch_id: int | None,
-            resolutions=None, progress: Progress | None = None):
+            actor: audit.Actor, resolutions=None, progress: Progress | None = None):
     rows = tabular.iter_rows(path)
     if kind == REGISTRY:
         return import_registry(session, rows, now=now, batch_id=batch_id, progress=progress)
+    if kind == TENDERS:
+        return import_tenders(session, rows, now=now, actor=actor)
     return import_contracts(session, rows, now=now, resolutions=resolutions, progress=progress)
 
 
@@ -150,7 +168,7 @@ def store_upload(session: Session, *, kind: str, filename: str, stream, upload_d
         partial.unlink(missing_ok=True)
         raise
     try:
-        summary = _preview(session, kind, stored)
+        summary = _preview(session, kind, stored, now=now)
     except (tabular.TableFileError, ServiceError) as error:
         stored.unlink(missing_ok=True)
         raise _file_problem(error) from None
@@ -200,7 +218,7 @@ def confirm(session: Session, batch: ImportBatch, *, upload_dir: str | Path,
     The caller commits, then calls `remove_held_file`."""
     path = _held_or_error(batch, upload_dir)
     try:
-        summary = _import(session, batch.kind, path, now=now, batch_id=batch.id,
+        summary = _import(session, batch.kind, path, now=now, batch_id=batch.id, actor=actor,
                           resolutions=resolutions)
     except tabular.TableFileError as error:
         raise _file_problem(error) from None
@@ -218,7 +236,7 @@ def _audit(session: Session, batch: ImportBatch, summary, actor: audit.Actor,
               "unchanged": summary.unchanged}
     if isinstance(summary, ContractImportSummary):
         counts["suppliers_created"] = summary.new_supplier_count
-    else:
+    elif isinstance(summary, RegistryImportSummary):
         counts["skipped"] = summary.skipped
     audit.record(session, f"import.{batch.kind}", actor, now, object_type="import_batch",
                  object_id=batch.id,
@@ -251,7 +269,7 @@ def import_file(session: Session, *, kind: str, path: str | Path, apply: bool,
     try:
         tabular.sniff_kind(path)
         if not apply:
-            return _preview(session, kind, path, resolutions, progress)
+            return _preview(session, kind, path, resolutions, progress, now=now)
         batch = ImportBatch(
             token=secrets.token_urlsafe(24), kind=kind, filename=path.name[:255],
             file_sha256=file_sha256(path), stored_name=None, status=PREVIEWED,
@@ -259,7 +277,7 @@ def import_file(session: Session, *, kind: str, path: str | Path, apply: bool,
         )
         session.add(batch)
         session.flush()
-        summary = _import(session, kind, path, now=now, batch_id=batch.id,
+        summary = _import(session, kind, path, now=now, batch_id=batch.id, actor=actor,
                           resolutions=resolutions, progress=progress)
     except tabular.TableFileError as error:
         raise _file_problem(error) from None

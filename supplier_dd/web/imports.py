@@ -21,6 +21,7 @@ from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError
 from supplier_dd.services import import_batches as batches
 from supplier_dd.services.contract_import import NEW_SUPPLIER, ImportRefused
+from supplier_dd.services.tender_import import TenderImportRefused
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
@@ -31,6 +32,7 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 _KIND_PERMISSION = {
     batches.CONTRACTS: Permission.IMPORT_CONTRACTS,
     batches.REGISTRY: Permission.IMPORT_REGISTRY,
+    batches.TENDERS: Permission.IMPORT_CONTRACTS,
 }
 
 
@@ -104,6 +106,12 @@ def upload_contracts():
     return _upload(batches.CONTRACTS)
 
 
+@bp.route("/tenders", methods=["GET", "POST"])
+@requires(Permission.IMPORT_CONTRACTS)
+def upload_tenders():
+    return _upload(batches.TENDERS)
+
+
 @bp.route("/registry", methods=["GET", "POST"])
 @requires(Permission.IMPORT_REGISTRY)
 def upload_registry():
@@ -164,7 +172,7 @@ def confirm(token: str):
         result = batches.confirm(db.session, batch, upload_dir=settings.upload_dir,
                                  actor=request_actor(), now=utcnow(), resolutions=resolutions)
         db.session.commit()
-    except ImportRefused as refused:
+    except (ImportRefused, TenderImportRefused) as refused:
         db.session.rollback()
         # Show the problems as they are now: the database may have changed since the preview.
         return _render_batch(batch, refused.summary, [{"text": str(refused)}], chosen, 400)
@@ -179,6 +187,9 @@ def confirm(token: str):
 def _result_message(kind: str, result) -> str:
     if kind == batches.REGISTRY:
         return (f"Statement registry imported: {result.to_create} new statements, "
+                f"{result.to_update} updated, {result.unchanged} unchanged.")
+    if kind == batches.TENDERS:
+        return (f"Tenders register imported: {result.to_create} tenders created, "
                 f"{result.to_update} updated, {result.unchanged} unchanged.")
     return (f"Contracts register imported: {result.to_create} contracts created, "
             f"{result.to_update} updated, {result.unchanged} unchanged; "

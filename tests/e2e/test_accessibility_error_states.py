@@ -25,7 +25,7 @@ MUST_SHOW_ERRORS = {
     "reports.new_cabinet_pack",
     "programme.import_action_plan", "programme.edit_action", "programme.new_training",
     "programme.new_referral", "programme.new_evidence",
-    "imports.upload_contracts", "imports.upload_registry",
+    "imports.upload_contracts", "imports.upload_registry", "imports.upload_tenders",
 }
 FORM = "main form[method=post i]:has(input:not([type=hidden]):not([type=submit]), textarea, select)"
 
