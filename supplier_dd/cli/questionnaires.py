@@ -12,13 +12,18 @@ def questionnaires_group():
 
 @questionnaires_group.command(
     "check",
-    help="Validate every definition (schema, conditions, weights, ids) and the published lock.",
+    help="Validate every definition (schema, conditions, weights, ids), the recommendations "
+         "beside them, and their published locks.",
 )
 def check():
     from supplier_dd.domain.questionnaire import check_all_definitions, definition_files
+    from supplier_dd.domain.recommendations import (
+        check_recommendation_files,
+        recommendation_files,
+    )
 
     files = definition_files()
-    problems = check_all_definitions()
+    problems = check_all_definitions() + check_recommendation_files()
     if problems:
         for problem in problems:
             click.echo(f"  - {problem}", err=True)
@@ -27,7 +32,7 @@ def check():
             f"{len(files)} questionnaire definition{'s' if len(files) != 1 else ''}."
         )
     click.echo(f"{len(files)} questionnaire definition{'s' if len(files) != 1 else ''} OK: "
-               + ", ".join(files))
+               + ", ".join(files + recommendation_files()))
 
 
 @questionnaires_group.command("list", help="List definitions with their status and size.")

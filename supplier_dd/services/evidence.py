@@ -156,17 +156,8 @@ def _refresh_answer(declaration: Declaration, question_id: str) -> None:
     declaration.answers = answers
 
 
-def add_evidence(
-    session: Session, store: EvidenceStore, questionnaire: Questionnaire,
-    declaration: Declaration, question_id: str, filename: str, data: bytes, user: User | None,
-    now: datetime, max_bytes: int, *, actor: audit.Actor | None = None,
-) -> EvidenceFile:
-    if not declaration.is_draft:
-        raise ServiceError("This declaration has been submitted and cannot be changed")
-    shown = {q.id: q for q in visible_questions(questionnaire, declaration.answers or {})}
-    question = shown.get(question_id)
-    if question is None or question.type != "file":
-        raise ServiceError("That question does not take a file")
+def checked_content_type(data: bytes, max_bytes: int) -> str:
+    """The allowed type an uploaded file really is, or a ServiceError saying what is wrong."""
     if not data:
         raise ServiceError("The selected file is empty")
     if len(data) > max_bytes:
@@ -180,6 +171,21 @@ def add_evidence(
         ) from None
     if content_type is None:
         raise ServiceError(f"The selected file must be a {ALLOWED_DESCRIPTION}")
+    return content_type
+
+
+def add_evidence(
+    session: Session, store: EvidenceStore, questionnaire: Questionnaire,
+    declaration: Declaration, question_id: str, filename: str, data: bytes, user: User | None,
+    now: datetime, max_bytes: int, *, actor: audit.Actor | None = None,
+) -> EvidenceFile:
+    if not declaration.is_draft:
+        raise ServiceError("This declaration has been submitted and cannot be changed")
+    shown = {q.id: q for q in visible_questions(questionnaire, declaration.answers or {})}
+    question = shown.get(question_id)
+    if question is None or question.type != "file":
+        raise ServiceError("That question does not take a file")
+    content_type = checked_content_type(data, max_bytes)
     if len(evidence_for(declaration, question_id)) >= MAX_FILES_PER_QUESTION:
         raise ServiceError(
             f"You can upload up to {MAX_FILES_PER_QUESTION} files here; remove one first"
