@@ -5,8 +5,8 @@ every form on every page that role can reach is filled with hypothesis-generated
 strings, unicode, control characters, SQL and HTML fragments, huge numbers, bad dates, random
 files). A POST route no role reaches must say why below, so a new form cannot slip past.
 
-Imports: `supplier-dd import contracts|registry|action-plan` with generated files. A refused
-import must leave every table's row count as it was.
+Imports: `supplier-dd import contracts|registry|tenders|action-plan` with generated files. A
+refused import must leave every table's row count as it was.
 
 Example counts are modest; `make soak` (SUPPLIER_DD_SOAK=1) runs many more.
 """
@@ -303,8 +303,29 @@ def _action_plan_file():
                      st.text(max_size=3000).map(lambda t: t.encode("utf-8", "surrogatepass")))
 
 
+TENDER_HEADERS = ["Tender Reference", "Title", "Closing Date", "Procurement Route", "Risk Tier",
+                  "Estimated Value", "CPV Code", "Lot"]
+
+
+def _tenders_file():
+    good = ["T-1", "Office cleaning", "31/12/2099", "Open procedure", "High", "£25,000",
+            "90910000", "Lot 1"]
+
+    def damaged(args):
+        position, value = args
+        row = list(good)
+        row[position % len(row)] = value
+        return csv_bytes([TENDER_HEADERS, row, good[:1] + ["Second"] + good[2:]])
+
+    return st.one_of(st.tuples(st.integers(0, 100), HOSTILE).map(damaged),
+                     _cells(TENDER_HEADERS).map(lambda rows: csv_bytes([TENDER_HEADERS]
+                                                                       + rows)),
+                     st.binary(max_size=4096))
+
+
 IMPORTS = {
     "contracts": (_contracts_file, ".csv"),
+    "tenders": (_tenders_file, ".csv"),
     "registry": (_registry_file, ".csv"),
     "action-plan": (_action_plan_file, ".txt"),
 }
