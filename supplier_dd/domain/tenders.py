@@ -6,6 +6,7 @@ Pure rules over plain values; the caller passes dates in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -64,6 +65,16 @@ def parse_estimated_value(raw: str) -> Decimal:
     if amount <= 0:
         raise ValueError("The value must be more than £0")
     return amount
+
+
+_CPV_CODE = re.compile(r"^\d{8}(?:-\d)?$")
+
+
+def check_cpv_code(code: str) -> None:
+    """A CPV code as the EU's Common Procurement Vocabulary writes it: 8 digits and an optional
+    check digit."""
+    if not _CPV_CODE.match(code):
+        raise ValueError("Enter a CPV code of 8 digits, like 90910000 or 90910000-9")
 
 
 def check_closing_date(closing_date: date, today: date) -> None:

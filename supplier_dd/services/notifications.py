@@ -271,3 +271,17 @@ def declaration_requested(session: Session, request: DeclarationRequest, mailer:
         due_date=_day(request.due_date), note=request.note,
         link=mailer.link("supplier.home"),
     )
+
+
+def tender_request_withdrawn(session: Session, request: DeclarationRequest, reason: str,
+                             mailer: Mailer, now: datetime) -> int:
+    """A bidder removed from a tender whose request was withdrawn: its contacts are told they
+    need do nothing more for it."""
+    supplier = session.get(Supplier, request.supplier_id)
+    return queue(
+        session, mailer, template="tender_request_withdrawn",
+        event_key=f"request:{request.id}:withdrawn:{request.withdrawn_at:%Y%m%d%H%M%S}",
+        recipients=supplier_contacts(session, supplier.id), now=now,
+        supplier_name=supplier.name, tender_reference=request.tender.reference,
+        tender_title=request.tender.title, reason=reason, link=mailer.link("supplier.home"),
+    )

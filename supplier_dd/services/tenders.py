@@ -127,6 +127,12 @@ def update_tender(session: Session, tender: Tender, details: TenderDetails, now:
     return tender
 
 
+def tender_by_reference(session: Session, reference: str) -> Tender | None:
+    """The tender with this reference, compared case-blind as references are kept unique."""
+    reference = " ".join((reference or "").split())
+    return session.scalar(select(Tender).where(func.lower(Tender.reference) == reference.lower()))
+
+
 def _check(rule: Callable, *args) -> None:
     try:
         rule(*args)

@@ -8,6 +8,7 @@ def blueprints():
         api,
         api_keys,
         auth,
+        bulk_requests,
         declaration_requests,
         declarations,
         imports,
@@ -28,4 +29,4 @@ def blueprints():
     return [pages.bp, auth.bp, officer.bp, supplier.bp, admin.bp, programme.bp, reminders.bp,
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
-            officer_feedback.bp, api.bp, api_keys.bp]
+            officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp]

@@ -13,6 +13,9 @@ from flask_login import current_user
 from supplier_dd.domain.roles import Permission, can
 
 PUBLIC = "public"
+# A JSON API view that checks the caller's API key itself (web/api.py's key_required), not
+# the browser session.
+API_KEY = "api_key"
 _ATTRIBUTE = "required_permission"
 
 
@@ -26,6 +29,12 @@ def requires(permission: Permission):
 
 def public(view):
     setattr(view, _ATTRIBUTE, PUBLIC)
+    return view
+
+
+def api_key_checked(view):
+    """Mark a view wrapped by web/api.py's key_required: only that wrapper calls this."""
+    setattr(view, _ATTRIBUTE, API_KEY)
     return view
 
 
@@ -47,7 +56,7 @@ def _check_request():
     if endpoint is None or endpoint == "static":
         return None
     permission = required_permission(current_app, endpoint)
-    if permission == PUBLIC:
+    if permission in (PUBLIC, API_KEY):
         return None
     if permission is None:
         abort(403)

@@ -25,6 +25,7 @@ NAVIGATION = [
     ("Cabinet packs", "reports.cabinet_packs", Permission.VIEW_REPORTS),
     ("Imports", "imports.index", Permission.IMPORT_CONTRACTS),
     ("Users", "admin.users", Permission.MANAGE_USERS),
+    ("API keys", "api_keys.index", Permission.MANAGE_USERS),
     ("Email", "reminders.outbox", Permission.MANAGE_OUTBOX),
     ("Audit log", "admin.audit_log", Permission.VIEW_AUDIT_LOG),
     ("Your email settings", "account.notifications_page", Permission.SIGNED_IN),

@@ -182,3 +182,12 @@ class ConfirmForm(Form):
     """A button and its CSRF token: closing a tender."""
 
     submit = SubmitField("Close the tender", widget=GovSubmitInput())
+
+
+class RemoveBidderForm(Form):
+    reason = TextAreaField(
+        "Why is the bidder being removed? (optional)", widget=GovTextArea(),
+        description="The supplier is told this if it had been asked for a declaration.",
+        validators=[Length(max=2000, message="The reason must be 2000 characters or fewer")],
+    )
+    submit = SubmitField("Remove the bidder", widget=GovSubmitInput())

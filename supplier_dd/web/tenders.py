@@ -12,9 +12,10 @@ from flask_login import current_user
 from supplier_dd.domain.roles import Permission
 from supplier_dd.domain.tenders import TenderStatus, risk_tier_label, route_label
 from supplier_dd.extensions import db
+from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.models import Tender
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import InvalidField, ServiceError
+from supplier_dd.services import InvalidField, ServiceError, notifications
 from supplier_dd.services import tenders as service
 from supplier_dd.services.reminders import active_schedule, local_date
 from supplier_dd.services.suppliers import search_suppliers
@@ -24,7 +25,13 @@ from supplier_dd.web.choices import choices
 from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.forms import SearchForm
 from supplier_dd.web.invitation_mail import queue_invitation, send_now
-from supplier_dd.web.tender_forms import AwardForm, ConfirmForm, NewBidderForm, TenderForm
+from supplier_dd.web.tender_forms import (
+    AwardForm,
+    ConfirmForm,
+    NewBidderForm,
+    RemoveBidderForm,
+    TenderForm,
+)
 
 bp = Blueprint("tenders", __name__, url_prefix="/officer/tenders")
 
@@ -95,6 +102,7 @@ def show(tender_id: int):
     return render_template(
         "officer/tender.html", tender=tender, bidders=service.bidder_rows(db.session, tender),
         status=TenderStatus(tender.status), schedule=schedule,
+        removed=service.removed_bidders(db.session, tender),
     )
 
 
@@ -170,6 +178,39 @@ def add_existing_bidder(tender_id: int):
     flash(f"{supplier.name} added as a bidder" if is_new
           else f"{supplier.name} is already a bidder")
     return redirect(url_for("tenders.show", tender_id=tender.id))
+
+
+@bp.route("/<int:tender_id>/bidders/<int:supplier_id>/remove", methods=["GET", "POST"])
+@requires(Permission.MANAGE_SUPPLIERS)
+def remove_bidder(tender_id: int, supplier_id: int):
+    """Confirm, then take the bidder off; its open request is withdrawn and its contacts told."""
+    tender = _tender_or_404(tender_id, lock=request.method == "POST")
+    if tender.status == TenderStatus.AWARDED:
+        flash_refusal("This tender has been awarded, so its bidders can no longer change")
+        return redirect(url_for("tenders.show", tender_id=tender.id))
+    row = next((r for r in service.bidder_rows(db.session, tender)
+                if r.supplier.id == supplier_id), None)
+    if row is None:
+        abort(404)
+    form = RemoveBidderForm()
+    if form.validate_on_submit():
+        reason = (form.reason.data or "").strip()
+        try:
+            _removal, withdrawn = service.remove_bidder(
+                db.session, tender, supplier_id, reason, current_user, utcnow(),
+                request_actor())
+            if withdrawn is not None:
+                notifications.tender_request_withdrawn(db.session, withdrawn, reason,
+                                                       mailer_for(current_app), utcnow())
+            db.session.commit()
+        except ServiceError as error:
+            return _refused(tender, error)
+        flash(f"{row.supplier.name} removed from the bidders"
+              + (": its declaration request was withdrawn and its contacts told by email"
+                 if withdrawn is not None else ""))
+        return redirect(url_for("tenders.show", tender_id=tender.id))
+    return render_template("officer/tender_remove_bidder.html", tender=tender, row=row,
+                           form=form, title_context=[tender.reference])
 
 
 @bp.route("/<int:tender_id>/award", methods=["GET", "POST"])

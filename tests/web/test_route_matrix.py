@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from supplier_dd.models import Contract, Tender
+from tests.admin_helpers import add_outbox_message
 from tests.declaration_helpers import add_declaration_records
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.feedback_helpers import add_feedback_records
@@ -212,6 +213,13 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "tenders.close": ("GET", "/officer/tenders/{tender}/close", PROCUREMENT),
     "supplier.home": ("GET", "/supplier/", SUPPLIER_ONLY),
     "admin.users": ("GET", "/admin/users", ADMIN_ONLY),
+    # API keys for the tender API (issue 15): admins only. Revoking a key that does not
+    # exist is 404 for admins; everyone else is refused before the lookup.
+    "api_keys.index": ("GET", "/admin/api-keys", ADMIN_ONLY),
+    "api_keys.revoke": ("GET", "/admin/api-keys/999999/revoke", expect(302, 403, 403, 403, 404)),
+    # The tender API answers only an API key, never a browser session: 401 for everyone here.
+    "api.create_tender": ("POST", "/api/v1/tenders", expect(401, 401, 401, 401, 401)),
+    "api.tender": ("GET", "/api/v1/tenders/T-1", expect(401, 401, 401, 401, 401)),
     "admin.audit_log": ("GET", "/admin/audit", ADMIN_ONLY),
     # Unlocking your own (unlocked) account is harmless; the point is who may reach it at all.
     "admin.unlock_user": (
@@ -228,6 +236,18 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/admin/users/{supplier_user}/active",
         expect(302, 403, 403, 403, 400),
     ),
+    # Staff accounts by invitation (issue 21). Resending with only the CSRF token names no send
+    # count: admins get 400; no such invitation to withdraw: 404.
+    "admin.new_staff_account": ("GET", "/admin/users/new", ADMIN_ONLY),
+    "admin.invitations": ("GET", "/admin/invitations", ADMIN_ONLY),
+    "admin.resend_invitation": (
+        "POST", "/admin/invitations/999999/resend", expect(302, 403, 403, 403, 400)),
+    "admin.withdraw_invitation": (
+        "POST", "/admin/invitations/999999/withdraw", expect(302, 403, 403, 403, 404)),
+    # One outbox message and its HTML part, for the sandboxed frame on its page (issue 21).
+    "admin.outbox_message": ("GET", "/admin/outbox/{outbox_message}", ADMIN_ONLY),
+    "admin.outbox_message_html": (
+        "GET", "/admin/outbox/{outbox_message}/email.html", ADMIN_ONLY),
     "reminders.history": ("GET", "/officer/suppliers/{other_supplier}/reminders", STAFF),
     "reminders.contract_event": (
         "GET",
@@ -313,6 +333,8 @@ def world(session):
     session.commit()
     declaration_ids = add_declaration_records(session, other)
     session.commit()
+    outbox_message = add_outbox_message(session)
+    session.commit()
     feedback_ids = add_feedback_records(session, other, risk_ids["risk_action"])
     session.commit()
     return {
@@ -321,6 +343,7 @@ def world(session):
         "contract": contract.id,
         "supplier_user": supplier_user.id,
         "tender": tender.id,
+        "outbox_message": outbox_message,
         **risk_ids,
         **programme_ids,
         **declaration_ids,
