@@ -7,11 +7,25 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from supplier_dd.domain.contract_filters import (
+    NOT_MATCHED,
+    STATUS_LABELS,
+    VALUE_BANDS,
+    category_choices,
+    contract_status,
+)
+from supplier_dd.domain.ppn import industry_label
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models import Contract, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, audit
+from supplier_dd.services.contract_search import (
+    ContractFilters,
+    contracts_page,
+    export_contracts,
+    suppliers_holding_contracts,
+)
 from supplier_dd.services.invitations import create_invitation
 from supplier_dd.services.suppliers import (
     SupplierDetails,
@@ -25,6 +39,7 @@ from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.forms import InviteContactForm, SearchForm, SupplierForm
 from supplier_dd.web.invitation_mail import queue_invitation, send_now
 from supplier_dd.web.paging import page_number
+from supplier_dd.web.spreadsheet_responses import csv_download, xlsx_download
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -167,13 +182,53 @@ def invite_contact(supplier_id: int):
 @bp.route("/contracts")
 @requires(Permission.VIEW_SUPPLIERS)
 def contracts():
+    filters = ContractFilters.from_args(request.args)
     page = page_number(request.args)
-    statement = select(Contract).options(selectinload(Contract.supplier)).order_by(
-        Contract.reference
-    )
-    total = db.session.scalar(select(db.func.count(Contract.id)))
-    rows = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    today = utcnow().date()
+    rows, total = contracts_page(db.session, filters, page, PER_PAGE, today)
     return render_template(
-        "officer/contracts.html", contracts=rows, total=total, page=page, per_page=PER_PAGE
+        "officer/contracts.html", contracts=rows, total=total, page=page, per_page=PER_PAGE,
+        filters=filters, today=today, categories=category_choices(),
+        statuses=STATUS_LABELS, value_bands=VALUE_BANDS, not_matched=NOT_MATCHED,
+        suppliers=suppliers_holding_contracts(db.session), contract_status=contract_status,
     )
 
+
+CONTRACT_EXPORT_COLUMNS = (
+    "Reference", "Title", "Supplier", "Companies House number", "Category", "CPV code",
+    "PPN 02/23 industry", "High-risk industry", "Value (£)", "Start date", "End date", "Status",
+)
+
+
+def _contract_export_values(contract: Contract, today) -> list:
+    supplier = contract.supplier
+    return [
+        contract.reference, contract.title, supplier.name if supplier else "Not matched",
+        (supplier.companies_house_number or "") if supplier else "", contract.category or "",
+        contract.cpv_code or "", industry_label(contract.ppn_industry),
+        {True: "Yes", False: "No"}.get(contract.ppn_high_risk, "Not known"),
+        contract.value if contract.value is not None else "",
+        contract.start_date or "", contract.end_date or "",
+        STATUS_LABELS[contract_status(contract.end_date, today)],
+    ]
+
+
+def _export_rows(today):
+    filters = ContractFilters.from_args(request.args)
+    return (_contract_export_values(contract, today)
+            for contract in export_contracts(db.session, filters, today))
+
+
+@bp.route("/contracts/export.csv")
+@requires(Permission.VIEW_SUPPLIERS)
+def export_contracts_csv():
+    today = utcnow().date()
+    return csv_download(CONTRACT_EXPORT_COLUMNS, _export_rows(today), f"contracts-{today}.csv")
+
+
+@bp.route("/contracts/export.xlsx")
+@requires(Permission.VIEW_SUPPLIERS)
+def export_contracts_xlsx():
+    today = utcnow().date()
+    return xlsx_download(CONTRACT_EXPORT_COLUMNS, _export_rows(today),
+                         f"contracts-{today}.xlsx", "Contracts")

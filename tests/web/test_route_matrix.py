@@ -191,6 +191,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "officer.edit_supplier": ("GET", "/officer/suppliers/{other_supplier}/edit", PROCUREMENT),
     "officer.invite_contact": ("GET", "/officer/suppliers/{other_supplier}/invite", PROCUREMENT),
     "officer.contracts": ("GET", "/officer/contracts", STAFF),
+    "officer.export_contracts_csv": ("GET", "/officer/contracts/export.csv", STAFF),
+    "officer.export_contracts_xlsx": ("GET", "/officer/contracts/export.xlsx", STAFF),
     # Tenders (issue 15): every member of staff reads them; procurement (officers, admins)
     # creates, changes, adds bidders, awards and closes. Posting only the CSRF token to add an
     # existing bidder names no supplier: the tender page says so (302).
