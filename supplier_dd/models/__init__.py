@@ -3,6 +3,7 @@
 Every model module is imported here so Alembic sees the whole schema.
 """
 
+from supplier_dd.models.answer_verification import AnswerVerification
 from supplier_dd.models.api_key import ApiKey
 from supplier_dd.models.attestation import AttestationReminder, AttestationSchedule
 from supplier_dd.models.audit import AuditChainHead, AuditEntry
@@ -41,6 +42,7 @@ from supplier_dd.models.user import User
 from supplier_dd.models.user_session import UserSession
 
 __all__ = [
+    "AnswerVerification",
     "BulkCampaign",
     "BulkCampaignSupplier",
     "ApiKey",
