@@ -31,6 +31,10 @@ DEFAULT_ACCESSIBILITY_EMAIL = "accessibility@council.example"
 DEFAULT_ACCESSIBILITY_PHONE = "01632 960000"
 
 
+DEFAULT_BULK_BATCH_SIZE = 20
+MAX_BULK_BATCH_SIZE = 500
+
+
 class ConfigError(ValueError):
     """A setting has a value the service cannot run with."""
 
@@ -136,6 +140,8 @@ class Settings:
     scheduler_timezone: str = "Europe/London"
     reminder_sweep_cron: str = "0 6 * * *"
     outbox_send_cron: str = "* * * * *"
+    # Suppliers a bulk request campaign asks per minute (issue 15): the scheduler's batch.
+    bulk_batch_size: int = DEFAULT_BULK_BATCH_SIZE
     # Referral entries older than this are deleted by the scheduler (issue 7).
     referral_retention_days: int = DEFAULT_REFERRAL_RETENTION_DAYS
     # The audit chain's anchor outside the database (issue 22): the HMAC key (from
@@ -198,7 +204,18 @@ def _reminder_settings(env: dict) -> dict:
         scheduler_timezone=timezone,
         reminder_sweep_cron=_cron(env, "SUPPLIER_DD_REMINDER_SWEEP_CRON", "0 6 * * *", timezone),
         outbox_send_cron=_cron(env, "SUPPLIER_DD_OUTBOX_SEND_CRON", "* * * * *", timezone),
+        bulk_batch_size=_bulk_batch_size(env),
     )
+
+
+def _bulk_batch_size(env: dict) -> int:
+    """Bounded both ways: 0 would never send a campaign, and thousands a minute would look to
+    the mail relay like a spam run."""
+    size = _int(env, "SUPPLIER_DD_BULK_BATCH_SIZE", DEFAULT_BULK_BATCH_SIZE, minimum=1)
+    if size > MAX_BULK_BATCH_SIZE:
+        raise ConfigError(f"SUPPLIER_DD_BULK_BATCH_SIZE must be at most {MAX_BULK_BATCH_SIZE} "
+                          f"suppliers a minute, got {size}.")
+    return size
 
 
 AUDIT_KEY_MINIMUM = 32

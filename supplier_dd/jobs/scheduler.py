@@ -107,6 +107,17 @@ def digest_job(app: Flask) -> None:
     _in_app(app, DIGEST_JOB, lambda session: run_digests(app, session, utcnow()))
 
 
+# Bulk request campaigns ask SUPPLIER_DD_BULK_BATCH_SIZE suppliers a minute (issue 15).
+BULK_REQUESTS_JOB = "bulk_request_batch"
+BULK_REQUESTS_CRON = "* * * * *"
+
+
+def bulk_requests_job(app: Flask) -> None:
+    from supplier_dd.jobs.bulk_requests import run_batch
+
+    _in_app(app, BULK_REQUESTS_JOB, lambda session: run_batch(app, session, utcnow()))
+
+
 def _in_app_committing(app: Flask, name: str, service) -> None:
     """Run a service `fn(session, now)` as a job and commit what it did."""
 
@@ -162,6 +173,11 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         args=[app], id=DIGEST_JOB, name="Daily notification digests", max_instances=1,
         coalesce=True, misfire_grace_time=SWEEP_MISFIRE_GRACE_SECONDS,
     )
+    scheduler.add_job(
+        bulk_requests_job, CronTrigger.from_crontab(BULK_REQUESTS_CRON, timezone=zone),
+        args=[app], id=BULK_REQUESTS_JOB, name="Bulk declaration requests, one batch",
+        max_instances=1, coalesce=True, misfire_grace_time=300,
+    )
     return scheduler
 
 
@@ -180,6 +196,8 @@ def describe(scheduler: BaseScheduler, settings: Settings) -> list[str]:
         f"({settings.scheduler_timezone})",
         f"Daily notification digests: cron '{settings.reminder_sweep_cron}' "
         f"({settings.scheduler_timezone})",
+        f"Bulk declaration requests: cron '{BULK_REQUESTS_CRON}', "
+        f"{settings.bulk_batch_size} suppliers a batch",
     ]
 
 

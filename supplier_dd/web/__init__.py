@@ -9,6 +9,7 @@ def blueprints():
         api_keys,
         auth,
         bulk_requests,
+        corrective_actions,
         declaration_requests,
         declarations,
         imports,
@@ -29,4 +30,5 @@ def blueprints():
     return [pages.bp, auth.bp, officer.bp, supplier.bp, admin.bp, programme.bp, reminders.bp,
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
-            officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp]
+            officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
+            corrective_actions.bp]

@@ -76,6 +76,9 @@ def _parse_due_date(form) -> tuple[date | None, str | None]:
         return None, "The due date must be a real date"
 
 
+parse_due_date = _parse_due_date  # the same date fields on the bulk request form
+
+
 def _request_rows(status_filter: str, today: date) -> list[dict]:
     requests = db.session.scalars(
         select(DeclarationRequest).options(

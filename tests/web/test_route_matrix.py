@@ -14,6 +14,7 @@ import pytest
 
 from supplier_dd.models import Contract, Tender
 from tests.admin_helpers import add_outbox_message
+from tests.bulk_helpers import add_bulk_records
 from tests.declaration_helpers import add_declaration_records
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.feedback_helpers import add_feedback_records
@@ -86,6 +87,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "risk.review": ("GET", "/officer/risk/suppliers/{other_supplier}/review", PROCUREMENT),
     "risk.new_action": ("GET", "/officer/risk/suppliers/{other_supplier}/actions/new", PROCUREMENT),
     "risk.action": ("GET", "/officer/risk/actions/{risk_action}", STAFF),
+    "corrective_actions.index": ("GET", "/officer/corrective-actions", STAFF),
     # Posting only the CSRF token: the form is re-shown with its errors (200).
     "risk.decide_action": ("POST", "/officer/risk/actions/{risk_action}/decision", PROCUREMENT),
     "risk.close_query": (
@@ -185,6 +187,16 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/officer/suppliers/{other_supplier}/request-declaration",
         PROCUREMENT,
     ),
+    # Requests in bulk by rule (issue 15): procurement only.
+    "bulk_requests.index": ("GET", "/officer/declarations/bulk/", PROCUREMENT),
+    "bulk_requests.new": ("GET", "/officer/declarations/bulk/new", PROCUREMENT),
+    "bulk_requests.preview": ("GET", "/officer/declarations/bulk/preview?{bulk_rule}",
+                              PROCUREMENT),
+    "bulk_requests.confirm": ("GET", "/officer/declarations/bulk/confirm?{bulk_rule}",
+                              PROCUREMENT),
+    "bulk_requests.campaign": ("GET", "/officer/declarations/bulk/{bulk_campaign}", PROCUREMENT),
+    "bulk_requests.engagement": (
+        "GET", "/officer/declarations/bulk/{bulk_campaign}/engagement", PROCUREMENT),
     "officer.suppliers": ("GET", "/officer/suppliers", STAFF),
     "officer.new_supplier": ("GET", "/officer/suppliers/new", PROCUREMENT),
     "officer.supplier": ("GET", "/officer/suppliers/{other_supplier}", STAFF),
@@ -339,6 +351,8 @@ def world(session):
     session.commit()
     feedback_ids = add_feedback_records(session, other, risk_ids["risk_action"])
     session.commit()
+    bulk_ids = add_bulk_records(session, other, own)
+    session.commit()
     return {
         "other_supplier": other.id,
         "own_supplier": own.id,
@@ -350,6 +364,7 @@ def world(session):
         **programme_ids,
         **declaration_ids,
         **feedback_ids,
+        **bulk_ids,
     }
 
 
