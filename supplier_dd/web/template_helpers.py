@@ -17,6 +17,7 @@ NAVIGATION = [
     ("Your organisation", "supplier.home", Permission.SUPPLIER_PORTAL),
     ("Council requests", "supplier_risk.requests", Permission.SUPPLIER_PORTAL),
     ("Risk", "risk.dashboard", Permission.VIEW_RISK),
+    ("Corrective actions", "corrective_actions.index", Permission.VIEW_RISK),
     ("Suppliers", "officer.suppliers", Permission.VIEW_SUPPLIERS),
     ("Contracts", "officer.contracts", Permission.VIEW_SUPPLIERS),
     ("Tenders", "tenders.index", Permission.VIEW_SUPPLIERS),
