@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from supplier_dd.database import dialect_insert
@@ -199,25 +199,35 @@ def verify(session: Session, unsigned_through: int | None = 0) -> ChainBreak | N
 @dataclass(frozen=True)
 class AuditFilter:
     action: str = ""
+    # Part of the person's email address, any case: "smith" finds j.smith@council.gov.uk.
     actor: str = ""
     object_type: str = ""
     object_id: str = ""
+    # Days (UTC) the entry happened on, both ends included.
+    date_from: date | None = None
+    date_to: date | None = None
 
     def apply(self, statement):
         if self.action:
             statement = statement.where(AuditEntry.action == self.action)
-        if self.actor:
-            statement = statement.where(AuditEntry.actor_email == self.actor.strip().lower())
+        if self.actor.strip():
+            # autoescape: a % or _ typed into the box is looked for as itself, not as a pattern.
+            statement = statement.where(func.lower(AuditEntry.actor_email).contains(
+                self.actor.strip().lower(), autoescape=True))
         if self.object_type:
             statement = statement.where(AuditEntry.object_type == self.object_type)
         if self.object_id:
             statement = statement.where(AuditEntry.object_id == self.object_id)
+        if self.date_from is not None:
+            statement = statement.where(
+                AuditEntry.occurred_at >= datetime.combine(self.date_from, time.min))
+        if self.date_to is not None:
+            statement = statement.where(AuditEntry.occurred_at < datetime.combine(
+                self.date_to + timedelta(days=1), time.min))
         return statement
 
 
 def search(session: Session, wanted: AuditFilter, page: int, per_page: int):
-    from sqlalchemy import func
-
     statement = wanted.apply(select(AuditEntry))
     total = session.scalar(wanted.apply(select(func.count(AuditEntry.id))))
     rows = session.scalars(

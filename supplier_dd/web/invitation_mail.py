@@ -1,6 +1,7 @@
 """The invitation email: rendered, put in the outbox, then sent at once if the server takes it.
 
-Shared by inviting a contact from the supplier's page and adding a new bidder to a tender.
+Shared by inviting a contact from the supplier's page, adding a new bidder to a tender and an
+admin creating a council staff account (or resending any of these with a new link).
 """
 
 from __future__ import annotations
@@ -14,21 +15,32 @@ from supplier_dd.jobs.delivery import deliver_by_key
 from supplier_dd.models import Invitation, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import outbox as outbox_service
+from supplier_dd.web.staff_roles import role_label
 
 
-def queue_invitation(invitation: Invitation, token: str, supplier: Supplier) -> str:
-    """Put the invitation email in the outbox (in the caller's transaction); returns its key."""
+def invitation_key(invitation: Invitation) -> str:
+    """The outbox key of the invitation's latest email: each resend is a message of its own."""
+    if invitation.send_count <= 1:
+        return f"invitation:{invitation.id}"
+    return f"invitation:{invitation.id}:send:{invitation.send_count}"
+
+
+def queue_invitation(invitation: Invitation, token: str, supplier: Supplier | None = None) -> str:
+    """Put the invitation email in the outbox (in the caller's transaction); returns its key.
+    A supplier contact's email names the organisation; a staff member's names the role."""
     settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    supplier = supplier or invitation.supplier
     email = render_email(
-        "invitation",
+        "invitation" if supplier is not None else "staff_invitation",
         name=invitation.name,
-        supplier_name=supplier.name,
+        supplier_name=supplier.name if supplier is not None else "",
+        role=role_label(invitation.role),
         council_name=settings.council_name,
         invited_by=current_user.name or current_user.email,
         link=settings.base_url + url_for("auth.accept", token=token),
         expires=f"{invitation.expires_at:%d %B %Y at %H:%M} UTC",
     )
-    key = f"invitation:{invitation.id}"
+    key = invitation_key(invitation)
     outbox_service.enqueue(
         db.session, dedupe_key=key, kind="invitation", recipient=invitation.email,
         subject=email.subject, text=email.text, html=email.html, now=utcnow(),

@@ -25,10 +25,18 @@ from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import update
 
 from supplier_dd.domain.questionnaire import current_version
-from supplier_dd.models import CabinetPackRun, Declaration, OutboxMessage, Supplier
+from supplier_dd.models import (
+    ApiKey,
+    CabinetPackRun,
+    Declaration,
+    OutboxMessage,
+    RemovedBidder,
+    Supplier,
+)
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import password_resets
 from supplier_dd.services.outbox import FAILED, enqueue
+from tests.admin_helpers import add_staff_invitation
 from tests.declaration_helpers import make_request
 from tests.factories import PASSWORD
 from tests.plugins.browser import axe_violations, describe
@@ -42,7 +50,9 @@ from tests.web.test_route_matrix import MATRIX, ROLES, world  # noqa: F401 - wor
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 # Routes that answer with something other than an HTML page.
-NOT_HTML = {"pages.health", "pages.keep_alive"}
+NOT_HTML = {"pages.health", "pages.keep_alive",
+            # An email's HTML part, shown in a sandboxed frame on the message's page.
+            "admin.outbox_message_html"}
 STAFF_READING_PACKS = ("officer", "legal", "admin")
 # Staff pages about one supplier, visited for a second supplier too.
 SUPPLIER_PAGES = ("officer.supplier", "officer.edit_supplier", "officer.invite_contact",
@@ -143,10 +153,19 @@ def crawl_world(world, session):  # noqa: F811
         author="Helen Marsh", status="running", step="Counting risk",
         requested_by_name="Helen Marsh", requested_at=now, heartbeat_at=now)
     session.add_all([draft, running])
+    # The tender page with a removed bidder, and the API keys page with a key (issue 15).
+    session.add_all([
+        RemovedBidder(tender_id=world["tender"], supplier_id=own, removed_at=now,
+                      reason="Withdrew from the consortium.", request_withdrawn=True),
+        ApiKey(name="ProContract e-tendering", prefix="sdd_AbCdEfGh",
+               key_sha256="0" * 64, created_at=now, last_used_at=now),
+    ])
     enqueue(session, dedupe_key="crawl:reminder", kind="reattestation_reminder",
             recipient="a.very.long.contact.address@supplier-with-a-long-name.example",
             subject="Your modern slavery declaration is due", text="Due soon.",
             html="<p>Due soon.</p>", now=now)
+    # An invitation waiting, so its page shows the Resend and Withdraw buttons.
+    add_staff_invitation(session)
     # Failed, so the page shows its Retry button (with visually hidden text) too.
     session.execute(update(OutboxMessage).values(status=FAILED, attempts=8,
                                                  last_error="Connection refused"))
