@@ -25,7 +25,8 @@ RELEVANT_TURNOVER_BANDS = frozenset(code for code, _ in TURNOVER_BANDS[1:])
 
 def normalise_company_number(raw: str) -> str:
     """Return the canonical form or raise ValueError with a message a person can act on."""
-    value = re.sub(r"\s+", "", raw or "").upper()
+    # A word joiner (U+2060) is how the service's CSV exports keep a leading zero as text.
+    value = re.sub(r"[\s\u2060]+", "", raw or "").upper()
     if value.isdigit() and 0 < len(value) < 8:
         value = value.zfill(8)
     if not _COMPANY_NUMBER.match(value):

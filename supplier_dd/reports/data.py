@@ -364,7 +364,7 @@ class Cover:
 
 # --- row-level evidence -------------------------------------------------------------------------
 
-Cell = str | int | float | None
+Cell = str | int | float | date | None
 
 
 @dataclass(frozen=True)

@@ -619,8 +619,7 @@ def _action_plan(session: Session, window: _Window,
     figures.append(Figure("action_plan.overdue", f"Actions overdue on {window.as_of:%d/%m/%Y}",
                           overdue, f"{source} where end_date before {window.as_of} and progress "
                                    "is not completed"))
-    evidence = [(a.ref, a.description, a.lead, a.start.isoformat() if a.start else None,
-                 a.end.isoformat() if a.end else None, a.progress,
+    evidence = [(a.ref, a.description, a.lead, a.start, a.end, a.progress,
                  a.rag.label if a.rag else "Not rated") for a in actions]
     return ActionPlanSection(plan.title, actions, FigureGroup("Action plan RAG", tuple(figures)),
                              "", plan.created_at.date()), evidence

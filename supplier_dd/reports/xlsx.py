@@ -22,7 +22,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from supplier_dd.infrastructure.spreadsheets import sheet_text, xlsx_cell, xlsx_row
+from supplier_dd.infrastructure.spreadsheets import (
+    filter_table,
+    freeze_header,
+    sheet_text,
+    xlsx_cell,
+    xlsx_row,
+)
 from supplier_dd.reports.data import (
     ACTION_PLAN,
     APPENDIX,
@@ -57,19 +63,39 @@ HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 FIGURE_COLUMNS = ("Ref", "Key", "Measure", "Value", "Shown in the pack as", "Source")
+SUMMARY_COLUMNS = ("Ref", "Key", "Measure", "This year", "Target", "RAG", "Previous year",
+                   "Change", "Source")
+CHARTER_COLUMNS = ("No.", "Commitment", "Status", "RAG", "Ref", "Evidence", "Value", "Source")
+INDEX_COLUMNS = ("Ref", "Key", "Section", "Measure", "Value", "Shown in the pack as", "Source",
+                 "Calculated from", "Rows listed on sheet")
 
 
 class _SheetWriter:
-    """Appends styled rows to a write-only sheet."""
+    """Appends styled rows to a write-only sheet. A sheet led by one table (`table_header`: the
+    row its header will be on) keeps that header in view and filters the table's rows."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet, widths: Sequence[int]):
+    def __init__(self, sheet: WriteOnlyWorksheet, widths: Sequence[int],
+                 table_header: int | None = None):
         self.sheet = sheet
+        self.rows = 0
+        self.table_header = table_header
+        self.table_end: int | None = None
         for index, width in enumerate(widths):
             sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        if table_header is not None:
+            freeze_header(sheet, table_header)
+
+    def append(self, cells: list) -> None:
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def end_table(self, width: int) -> None:
+        """The leading table ends at the last row written: filter it."""
+        filter_table(self.sheet, self.table_header, self.rows, width)
 
     def _cell(self, value: Cell, font: Font | None = None, fill: PatternFill | None = None,
               number_format: str | None = None) -> WriteOnlyCell:
-        cell = xlsx_cell(self.sheet, value)
+        cell = xlsx_cell(self.sheet, value)  # a date comes with its day-first format
         if font is not None:
             cell.font = font
         if fill is not None:
@@ -80,27 +106,27 @@ class _SheetWriter:
         return cell
 
     def title(self, text: str) -> None:
-        self.sheet.append([self._cell(text, TITLE_FONT)])
+        self.append([self._cell(text, TITLE_FONT)])
 
     def heading(self, text: str) -> None:
-        self.sheet.append([])
-        self.sheet.append([self._cell(text, HEADING_FONT)])
+        self.append([])
+        self.append([self._cell(text, HEADING_FONT)])
 
     def note(self, text: str) -> None:
-        self.sheet.append([self._cell(text, NOTE_FONT)])
+        self.append([self._cell(text, NOTE_FONT)])
 
     def header(self, labels: Iterable[str]) -> None:
-        self.sheet.append([self._cell(label, BOLD, HEADER_FILL) for label in labels])
+        self.append([self._cell(label, BOLD, HEADER_FILL) for label in labels])
 
     def row(self, values: Iterable[Cell], formats: dict[int, str] | None = None) -> None:
         formats = formats or {}
-        self.sheet.append([self._cell(value, number_format=formats.get(index))
-                           for index, value in enumerate(values)])
+        self.append([self._cell(value, number_format=formats.get(index))
+                     for index, value in enumerate(values)])
 
     def plain_rows(self, rows: Iterable[Sequence[Cell]]) -> None:
         """Row-level evidence can be long: unstyled cells keep it quick to write."""
         for values in rows:
-            self.sheet.append(xlsx_row(self.sheet, values))
+            self.append(xlsx_row(self.sheet, values))
 
 
 def _value_format(figure: Figure) -> dict[int, str]:
@@ -145,7 +171,7 @@ def _cover(workbook: Workbook, data: ReportData) -> None:
         ("Council", cover.council),
         ("Financial year", cover.year.label),
         ("Period", f"{cover.year.first_day.isoformat()} to {cover.year.last_day.isoformat()}"),
-        ("Date", cover.cover_date.isoformat()),
+        ("Date", cover.cover_date),
         ("Author", cover.author),
         ("Version", cover.version),
         ("Action plan", data.action_plan.named()),
@@ -155,16 +181,14 @@ def _cover(workbook: Workbook, data: ReportData) -> None:
     writer.heading("Approved by")
     writer.header(("Role", "Name", "Date"))
     for approval in cover.approvals:
-        writer.row((approval.role, approval.name,
-                    approval.approved_on.isoformat() if approval.approved_on else ""))
+        writer.row((approval.role, approval.name, approval.approved_on))
 
 
 def _summary(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> None:
     writer = _SheetWriter(workbook.create_sheet(SHEET_NAMES[SUMMARY]),
-                          (6, 34, 46, 12, 14, 10, 14, 16, 60))
+                          (6, 34, 46, 12, 14, 10, 14, 16, 60), table_header=2)
     writer.title(SECTION_HEADINGS[SUMMARY])
-    writer.header(("Ref", "Key", "Measure", "This year", "Target", "RAG", "Previous year",
-                   "Change", "Source"))
+    writer.header(SUMMARY_COLUMNS)
     for kpi in data.summary:
         figure = kpi.figure
         formats = {3: PERCENT_FORMAT, 4: PERCENT_FORMAT, 6: PERCENT_FORMAT, 7: PERCENT_FORMAT} \
@@ -172,13 +196,14 @@ def _summary(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> None
         writer.row((refs[figure.key], figure.key, figure.label, figure.value, kpi.target,
                     kpi.rag.label if kpi.rag else "Not rated", kpi.previous, kpi.change,
                     figure.source), formats)
+    writer.end_table(len(SUMMARY_COLUMNS))
 
 
 def _charter(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> None:
     writer = _SheetWriter(workbook.create_sheet(SHEET_NAMES[CHARTER]),
-                          (6, 60, 14, 10, 6, 46, 12, 60))
+                          (6, 60, 14, 10, 6, 46, 12, 60), table_header=2)
     writer.title(SECTION_HEADINGS[CHARTER])
-    writer.header(("No.", "Commitment", "Status", "RAG", "Ref", "Evidence", "Value", "Source"))
+    writer.header(CHARTER_COLUMNS)
     for commitment in data.charter:
         rag = commitment.rag.label if commitment.rag else "Not rated"
         if not commitment.evidence:
@@ -188,6 +213,7 @@ def _charter(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> None
             formats = {6: PERCENT_FORMAT} if figure.unit == PERCENT else {}
             writer.row((commitment.number, commitment.commitment, commitment.status, rag,
                         refs[figure.key], figure.label, figure.value, figure.source), formats)
+    writer.end_table(len(CHARTER_COLUMNS))
     _evidence_tables(writer, data.evidence_for(CHARTER), refs)
 
 
@@ -208,23 +234,22 @@ def _action_plan(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> 
         writer.note(plan.note)
     if plan.actions:
         writer.heading(plan.title or "Actions")
+        if plan.dates():
+            writer.note(f"{plan.dates()}.")
         writer.header(("Ref", "Action", "Lead", "Start", "End", "Progress", "RAG"))
         for action in plan.actions:
-            writer.row((action.ref, action.description, action.lead,
-                        action.start.isoformat() if action.start else None,
-                        action.end.isoformat() if action.end else None, action.progress,
-                        action.rag.label if action.rag else "Not rated"))
+            writer.row((action.ref, action.description, action.lead, action.start, action.end,
+                        action.progress, action.rag.label if action.rag else "Not rated"))
     _evidence_tables(writer, data.evidence_for(ACTION_PLAN), refs)
 
 
 def _evidence_index(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> None:
     writer = _SheetWriter(workbook.create_sheet(SHEET_NAMES[APPENDIX]),
-                          (6, 34, 26, 50, 12, 20, 70, 30, 40))
+                          (6, 34, 26, 50, 12, 20, 70, 30, 40), table_header=3)
     writer.title(SECTION_HEADINGS[APPENDIX])
     writer.note(f"Every figure in the pack for {data.cover.year.label} "
                 f"({data.cover.year.period}), where it comes from, and where its rows are.")
-    writer.header(("Ref", "Key", "Section", "Measure", "Value", "Shown in the pack as",
-                   "Source", "Calculated from", "Rows listed on sheet"))
+    writer.header(INDEX_COLUMNS)
     sheets_listing: dict[str, list[str]] = {}
     for table in data.evidence_tables:
         for key in table.figure_keys:
@@ -236,6 +261,7 @@ def _evidence_index(workbook: Workbook, data: ReportData, refs: dict[str, str]) 
                     ", ".join(refs[k] for k in figure.inputs) or None,
                     ", ".join(sorted(set(sheets_listing.get(figure.key, [])))) or None),
                    {4: PERCENT_FORMAT} if figure.unit == PERCENT else {})
+    writer.end_table(len(INDEX_COLUMNS))
 
 
 def _stable_zip(raw: bytes, stamp: datetime) -> bytes:

@@ -247,9 +247,9 @@ def _audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter | None, dict]:
 @requires(Permission.VIEW_AUDIT_LOG)
 def audit_log():
     form, wanted, repeat = _audit_filter()
-    if wanted is None:
+    if wanted is None:  # shown with its error messages, like any form sent with a mistake
         return render_template("admin/audit.html", form=form, entries=[], total=0, page=1,
-                               per_page=PER_PAGE, filters=repeat), 400
+                               per_page=PER_PAGE, filters=repeat)
     page = page_number(request.args)
     rows, total = audit.search(db.session, wanted, page, PER_PAGE)
     return render_template(

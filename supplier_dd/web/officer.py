@@ -15,8 +15,9 @@ from supplier_dd.domain.contract_filters import (
     contract_status,
 )
 from supplier_dd.domain.ppn import industry_label
-from supplier_dd.domain.roles import Permission
+from supplier_dd.domain.roles import Permission, can
 from supplier_dd.extensions import db
+from supplier_dd.infrastructure.spreadsheets import Identifier
 from supplier_dd.models import Contract, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, audit
@@ -204,7 +205,8 @@ def _contract_export_values(contract: Contract, today) -> list:
     supplier = contract.supplier
     return [
         contract.reference, contract.title, supplier.name if supplier else "Not matched",
-        (supplier.companies_house_number or "") if supplier else "", contract.category or "",
+        Identifier(supplier.companies_house_number or "") if supplier else "",
+        contract.category or "",
         contract.cpv_code or "", industry_label(contract.ppn_industry),
         {True: "Yes", False: "No"}.get(contract.ppn_high_risk, "Not known"),
         contract.value if contract.value is not None else "",

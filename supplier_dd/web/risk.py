@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 from flask import (
     Blueprint,
@@ -26,7 +26,7 @@ from supplier_dd.domain.risk.residual import EXCLUDED_PENDING_REVIEW
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.infrastructure.notification_mailer import mailer_for
-from supplier_dd.infrastructure.spreadsheets import CsvWriter, xlsx_row
+from supplier_dd.infrastructure.spreadsheets import CsvWriter, Identifier, write_table
 from supplier_dd.models import Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
@@ -79,16 +79,21 @@ def _rating(row) -> str:
 
 
 def _export_values(row) -> list:
+    """Typed values (numbers, dates, None for nothing), so the XLSX can filter and sort them."""
     return [
-        row.name, row.companies_house_number or "", country_name(row.country), row.sector or "",
-        _rating(row), row.residual_score if row.residual_band else "",
-        row.inherent_score if row.inherent_score is not None else "", row.inherent_band or "",
-        row.maturity_percent if row.maturity_percent is not None else "",
+        row.name, Identifier(row.companies_house_number or ""), country_name(row.country),
+        row.sector or "", _rating(row), row.residual_score if row.residual_band else None,
+        row.inherent_score, row.inherent_band or "", row.maturity_percent,
         row.red_flag_count, REVIEW_LABELS.get(row.review_status or "", ""),
         DECLARATION_LABELS.get(row.latest_declaration_status or "none", ""),
-        row.next_due_on.isoformat() if row.next_due_on else "",
-        row.assessed_at.strftime("%Y-%m-%d %H:%M") if row.assessed_at else "",
+        row.next_due_on, row.assessed_at.replace(second=0, microsecond=0) if row.assessed_at
+        else None,
     ]
+
+
+def _csv_values(row) -> list:
+    return [f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value
+            for value in _export_values(row)]
 
 
 @bp.route("/")
@@ -116,10 +121,10 @@ def export_csv():
 
     def generate():
         buffer = io.StringIO()
-        writer = CsvWriter(buffer)
+        writer = CsvWriter(buffer, byte_order_mark=True)
         writer.writerow(EXPORT_COLUMNS)
         for row in export_rows(db.session, filters, today):
-            writer.writerow(_export_values(row))
+            writer.writerow(_csv_values(row))
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -141,9 +146,8 @@ def export_xlsx():
     today = _today()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Supplier risk")
-    sheet.append(xlsx_row(sheet, EXPORT_COLUMNS))
-    for row in export_rows(db.session, filters, today):
-        sheet.append(xlsx_row(sheet, _export_values(row)))
+    write_table(sheet, EXPORT_COLUMNS,
+                (_export_values(row) for row in export_rows(db.session, filters, today)))
     output = io.BytesIO()
     workbook.save(output)
     return Response(

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from flask import Response, stream_with_context
 
-from supplier_dd.infrastructure.spreadsheets import CsvWriter, xlsx_row
+from supplier_dd.infrastructure.spreadsheets import CsvWriter, write_table
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Sent to the browser in pieces about this size, so a long list never sits whole in memory.
@@ -23,7 +23,7 @@ def csv_download(columns: Sequence[str], rows: Iterable[Sequence], filename: str
 
     def chunks():
         buffer = io.StringIO()
-        writer = CsvWriter(buffer)
+        writer = CsvWriter(buffer, byte_order_mark=True)
         writer.writerow(columns)
         for values in rows:
             writer.writerow(values)
@@ -43,9 +43,7 @@ def xlsx_download(columns: Sequence[str], rows: Iterable[Sequence], filename: st
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
-    sheet.append(xlsx_row(sheet, columns))
-    for values in rows:
-        sheet.append(xlsx_row(sheet, values))
+    write_table(sheet, columns, rows)
     output = io.BytesIO()
     workbook.save(output)
     return Response(output.getvalue(), mimetype=XLSX_MIMETYPE, headers=_attachment(filename))

@@ -103,7 +103,7 @@ def test_csv_export_honours_the_filters_and_defuses_formulas(client, register):
     response = client.get("/officer/contracts/export.csv", query_string={"status": "live"})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment; filename=contracts-")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Reference", "Title", "Supplier"]
     assert [row[0] for row in rows[1:]] == ["C-001", "C-003", "C-004"]
     assert rows[1][2:4] == ["Sparkle Cleaning Ltd", "SC123456"]
