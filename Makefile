@@ -57,11 +57,28 @@ db: install
 demo: db
 	$(BIN)/supplier-dd demo load
 
+# Where `make run`'s mail catcher writes every email the demo sends, readable as text.
+MAIL_LOG ?= instance/mail.log
+
+# With no SMTP_HOST set, mail goes to 127.0.0.1:1025: a catcher is started there (stopped with
+# the server) unless something already listens on that port.
 run: install assets db
 	$(BIN)/supplier-dd demo load --if-empty
 	@echo
 	$(BIN)/supplier-dd demo accounts
 	@echo
+	@catcher=""; \
+	if [ -n "$$SMTP_HOST" ]; then \
+		echo "Email is sent to $$SMTP_HOST (SMTP_HOST); admins see every message under Email."; \
+	elif $(BIN)/python -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", 1025)) == 0)'; then \
+		$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:1025 \
+			-c supplier_dd.infrastructure.mail_catcher.LogFile $(MAIL_LOG) & catcher=$$!; \
+		echo "Email (invitations, reminders) is caught locally: read it in $(MAIL_LOG)."; \
+		echo "Admins also see every message under Email (/admin/outbox)."; \
+	else \
+		echo "Email goes to the mail server already on 127.0.0.1:1025; admins see every message under Email."; \
+	fi; \
+	trap '[ -z "$$catcher" ] || kill $$catcher 2>/dev/null' EXIT; \
 	$(BIN)/supplier-dd serve --host 127.0.0.1 --port $(PORT)
 
 test: install assets system-deps

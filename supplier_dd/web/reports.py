@@ -142,7 +142,8 @@ def plan_choices() -> list[tuple[str, str]]:
     if current is None:
         return [("", "None: no action plan has been imported")]
     others = [plan for plan, _count in list_plans(db.session) if plan.id != current.id]
-    return [(str(current.id), f"{current.title} (current plan, imported "
+    # "Current plan" first: a narrow select cuts the end of a long title off.
+    return [(str(current.id), f"Current plan: {current.title} (imported "
                               f"{current.created_at:%d/%m/%Y})"),
             *((str(plan.id), f"{plan.title} (imported {plan.created_at:%d/%m/%Y})")
               for plan in others)]

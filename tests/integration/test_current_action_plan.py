@@ -158,7 +158,7 @@ def test_the_pack_form_defaults_to_the_current_plan_and_builds_the_one_chosen(
     client.sign_in("legal@example.org", PASSWORD)
     form = html.unescape(client.get("/reports/cabinet/new").get_data(as_text=True))
     selected = re.search(r'<option value="(\d+)" selected>([^<]+)</option>', form)
-    assert selected.groups() == (str(ours.id), f"{COUNCIL_PLAN} (current plan, imported "
+    assert selected.groups() == (str(ours.id), f"Current plan: {COUNCIL_PLAN} (imported "
                                                "10/01/2025)")
     assert f'<option value="{theirs.id}">{PARTNER_PLAN} (imported 02/06/2025)' in form
 
