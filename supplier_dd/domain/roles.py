@@ -48,6 +48,9 @@ class Permission(StrEnum):
     # Marking which action plan is the council's own current one, the plan the pack reports:
     # officers (who keep the plan) and legal (who take the pack to Cabinet).
     CHOOSE_CURRENT_PLAN = "choose_current_plan"
+    # Recording a supplier's exclusion decision under the Procurement Act 2023 (issue 16):
+    # legal and officers (and admins).
+    DECIDE_EXCLUSIONS = "decide_exclusions"
 
 
 _STAFF = frozenset({Role.OFFICER, Role.LEGAL, Role.SAFEGUARDING, Role.ADMIN})
@@ -70,6 +73,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.GENERATE_REPORTS: frozenset({Role.LEGAL, Role.ADMIN}),
     Permission.VIEW_REPORTS: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
     Permission.CHOOSE_CURRENT_PLAN: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
+    Permission.DECIDE_EXCLUSIONS: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
 }
 
 

@@ -11,6 +11,7 @@ from supplier_dd.models.bulk_request import BulkCampaign, BulkCampaignSupplier
 from supplier_dd.models.cabinet_pack import CabinetPack, CabinetPackRun
 from supplier_dd.models.contract import Contract, Tender, tender_invitations
 from supplier_dd.models.declaration import Declaration, DeclarationRequest, EvidenceFile
+from supplier_dd.models.exclusion import DebarmentCheck, DebarmentEntry, ExclusionDecision
 from supplier_dd.models.feedback import RecommendationResponse, SupplierEvidenceFile
 from supplier_dd.models.imports import ImportBatch, RegistryStatement
 from supplier_dd.models.invitation import Invitation
@@ -42,6 +43,9 @@ from supplier_dd.models.user import User
 from supplier_dd.models.user_session import UserSession
 
 __all__ = [
+    "DebarmentCheck",
+    "DebarmentEntry",
+    "ExclusionDecision",
     "AnswerVerification",
     "BulkCampaign",
     "BulkCampaignSupplier",
