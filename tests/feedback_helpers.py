@@ -77,3 +77,43 @@ def add_feedback_records(session, supplier, action_id: int) -> dict:
     session.add(record)
     session.flush()
     return {"supplier_file": record.id}
+
+
+CRAWL_KEY = "pol_board_review.less_often"
+
+
+def add_crawl_feedback(session, supplier_id: int) -> dict:
+    """For the every-page crawl: the signed-in supplier's accepted declaration, with one
+    response to a recommendation (so the officer's 'make a corrective action' page exists)."""
+    from sqlalchemy import select
+
+    from supplier_dd.models import RecommendationResponse
+    from supplier_dd.services import feedback
+
+    supplier = session.get(Supplier, supplier_id)
+    contact = session.scalar(select(User).where(User.email == "supplier@example.org"))
+    officer = session.scalar(select(User).where(User.email == "officer@example.org"))
+    declaration = submitted_declaration(session, supplier, contact)
+    accept(session, supplier, officer)
+    found = feedback.feedback_for(session, declaration)
+    session.add(RecommendationResponse(
+        supplier_id=supplier.id, declaration_id=declaration.id, recommendation_key=CRAWL_KEY,
+        recommendations_version=found.recommendations.version,
+        recommendation_title=feedback.recommendation_in(found, CRAWL_KEY).title,
+        kind="will_do", due_date=utcnow().date(), note="At the next board meeting",
+        responded_by_id=contact.id, responded_at=utcnow()))
+    session.commit()
+    return {"own_accepted": declaration.id}
+
+
+def crawl_feedback_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
+    feedback = f"/supplier/declarations/{ids['own_accepted']}/feedback"
+    return [
+        ("own feedback", feedback, ("supplier",)),
+        ("own feedback: respond", f"{feedback}/{CRAWL_KEY}", ("supplier",)),
+        ("own feedback: officer's view", f"/officer/suppliers/{ids['own_supplier']}/feedback",
+         ("officer", "legal", "admin", "safeguarding")),
+        ("own feedback: make a corrective action",
+         f"/officer/suppliers/{ids['own_supplier']}/feedback/{CRAWL_KEY}/action",
+         ("officer", "admin")),
+    ]

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from supplier_dd.domain.charter import (
@@ -22,7 +22,15 @@ from supplier_dd.domain.programme import (
     check_training_counts,
     referral_retention_cutoff,
 )
-from supplier_dd.models import CharterEvidence, Contract, Referral, Tender, TrainingRecord, User
+from supplier_dd.models import (
+    CharterEvidence,
+    Contract,
+    Referral,
+    Supplier,
+    Tender,
+    TrainingRecord,
+    User,
+)
 from supplier_dd.services import InvalidField, audit
 
 # --- training -------------------------------------------------------------------------------
@@ -94,25 +102,48 @@ class ReferralDetails:
     service_area: str
     outcome: str = ""
     notes: str = ""
+    # What the referral concerns, if it concerns a supplier or one of its contracts.
+    supplier_id: int | None = None
+    contract_id: int | None = None
+
+
+def _checked_referral(session: Session, details: ReferralDetails, today: date) -> dict:
+    """The referral's columns from `details`, or InvalidField naming the field to correct.
+    A contract chosen without a supplier links the contract's supplier too, so the supplier's
+    page lists it."""
+    if details.referral_type not in {t.value for t in ReferralType}:
+        raise InvalidField("referral_type", "Select the type of referral")
+    service_area = details.service_area.strip()
+    if not service_area:
+        raise InvalidField("service_area", "Enter the service area that made the referral")
+    problem = check_referral_date(details.referred_on, today)
+    if problem:
+        raise InvalidField("referred_on", problem)
+    supplier_id = details.supplier_id
+    if supplier_id is not None and session.get(Supplier, supplier_id) is None:
+        raise InvalidField("supplier_id", "Select a supplier from the list")
+    if details.contract_id is not None:
+        contract = session.get(Contract, details.contract_id)
+        if contract is None:
+            raise InvalidField("contract_id", "Select a contract from the list")
+        if supplier_id is None:
+            supplier_id = contract.supplier_id
+        elif contract.supplier_id != supplier_id:
+            raise InvalidField("contract_id", "That contract is not held by the supplier "
+                                              "selected: select one of its contracts, or "
+                                              "no supplier")
+    return {"referred_on": details.referred_on, "referral_type": details.referral_type,
+            "service_area": service_area[:200], "outcome": details.outcome.strip(),
+            "notes": details.notes.strip(), "supplier_id": supplier_id,
+            "contract_id": details.contract_id}
 
 
 def add_referral(
     session: Session, details: ReferralDetails, user: User | None, now: datetime,
     actor: audit.Actor | None = None,
 ) -> Referral:
-    if details.referral_type not in {t.value for t in ReferralType}:
-        raise InvalidField("referral_type", "Select the type of referral")
-    service_area = details.service_area.strip()
-    if not service_area:
-        raise InvalidField("service_area", "Enter the service area that made the referral")
-    problem = check_referral_date(details.referred_on, now.date())
-    if problem:
-        raise InvalidField("referred_on", problem)
-    referral = Referral(
-        referred_on=details.referred_on, referral_type=details.referral_type,
-        service_area=service_area[:200], outcome=details.outcome.strip(),
-        notes=details.notes.strip(), recorded_by=user, created_at=now,
-    )
+    referral = Referral(**_checked_referral(session, details, now.date()), recorded_by=user,
+                        created_at=now)
     session.add(referral)
     session.flush()
     # The audit entry says a referral was logged, never what it says: the log is readable by
@@ -123,10 +154,52 @@ def add_referral(
     return referral
 
 
+# Kept in the audit entry as they were and became. The outcome and notes are free text that a
+# correction may be removing (a name that should never have been written), so the entry says
+# only that they changed: copying them into the audit log would keep what was taken out.
+_AUDITED_REFERRAL_FIELDS = ("referred_on", "referral_type", "service_area", "supplier_id",
+                            "contract_id")
+_UNQUOTED_REFERRAL_FIELDS = ("outcome", "notes")
+
+
+def update_referral(
+    session: Session, referral: Referral, details: ReferralDetails, user: User | None,
+    now: datetime, actor: audit.Actor | None = None,
+) -> list[str]:
+    """Correct a referral; returns the names of the fields that changed (none: nothing is
+    written or audited)."""
+    values = _checked_referral(session, details, now.date())
+    changed = [name for name, value in values.items() if getattr(referral, name) != value]
+    if not changed:
+        return []
+    before = {name: getattr(referral, name) for name in _AUDITED_REFERRAL_FIELDS
+              if name in changed}
+    for name in changed:
+        setattr(referral, name, values[name])
+    session.flush()
+    audit.record(session, "referral.corrected", audit.actor_or(actor, user), now,
+                 object_type="referral", object_id=referral.id, before=before,
+                 after={name: values[name] for name in before},
+                 details={"text_changed": [name for name in _UNQUOTED_REFERRAL_FIELDS
+                                           if name in changed]})
+    return changed
+
+
+def referrals_about_supplier(session: Session, supplier_id: int) -> list[Referral]:
+    """Referrals linked to the supplier or to one of its contracts, newest first."""
+    held = select(Contract.id).where(Contract.supplier_id == supplier_id)
+    return list(session.scalars(
+        select(Referral).options(selectinload(Referral.contract))
+        .where(or_(Referral.supplier_id == supplier_id, Referral.contract_id.in_(held)))
+        .order_by(Referral.referred_on.desc(), Referral.id.desc())
+    ))
+
+
 def referrals_page(session: Session, page: int, per_page: int) -> tuple[list[Referral], int]:
     total = session.scalar(select(func.count(Referral.id)))
     rows = session.scalars(
-        select(Referral).options(selectinload(Referral.recorded_by))
+        select(Referral).options(selectinload(Referral.recorded_by),
+                                 selectinload(Referral.supplier), selectinload(Referral.contract))
         .order_by(Referral.referred_on.desc(), Referral.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()

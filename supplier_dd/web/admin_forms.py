@@ -58,7 +58,7 @@ class AuditFilterForm(Form):
                          validate_choice=False)
     actor = StringField(
         "Person",
-        description="Part of their email address, for example smith or @council.gov.uk",
+        description="Part of an email address",
         widget=GovTextInput(),
         validators=[Length(max=254, message="Person must be 254 characters or fewer")],
     )

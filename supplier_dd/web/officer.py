@@ -109,8 +109,19 @@ def supplier(supplier_id: int):
     from supplier_dd.web.risk import supplier_risk_context
 
     return render_template("officer/supplier.html", supplier=record, reattestation=reattestation,
-                           **_registry_context(record),
+                           **_referrals_context(record), **_registry_context(record),
                            **supplier_risk_context(db.session, record.id))
+
+
+def _referrals_context(record: Supplier) -> dict:
+    """Referral entries are safeguarding records: loaded only for those who may read them."""
+    if not can(current_user.role, Permission.MANAGE_REFERRALS):
+        return {"referrals_about": None}
+    from supplier_dd.domain.programme import SHORT_REFERRAL_TYPE_LABELS
+    from supplier_dd.services.programme import referrals_about_supplier
+
+    return {"referrals_about": referrals_about_supplier(db.session, record.id),
+            "referral_type_labels": SHORT_REFERRAL_TYPE_LABELS}
 
 
 def _registry_context(record: Supplier) -> dict:

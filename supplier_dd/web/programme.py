@@ -21,7 +21,7 @@ from supplier_dd.domain.programme import (
 )
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
-from supplier_dd.models import Contract, PlanAction, Tender
+from supplier_dd.models import Contract, PlanAction, Referral, Supplier, Tender
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services import action_plans as plans
@@ -251,20 +251,54 @@ def referrals():
     )
 
 
+def _referral_form(**kwargs) -> ReferralForm:
+    suppliers = db.session.scalars(select(Supplier).order_by(Supplier.name, Supplier.id)).all()
+    contracts = db.session.scalars(select(Contract).order_by(Contract.reference)).all()
+    return ReferralForm(suppliers, contracts, **kwargs)
+
+
+def _referral_details(form: ReferralForm) -> records.ReferralDetails:
+    return records.ReferralDetails(
+        referred_on=form.referred_on.data, referral_type=form.referral_type.data,
+        service_area=form.service_area.data, outcome=form.outcome.data or "",
+        notes=form.notes.data or "",
+        supplier_id=int(form.supplier_id.data) if form.supplier_id.data else None,
+        contract_id=int(form.contract_id.data) if form.contract_id.data else None,
+    )
+
+
 @bp.route("/referrals/log/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_REFERRALS)
 def new_referral():
-    form = ReferralForm()
+    form = _referral_form()
     if form.validate_on_submit():
-        details = records.ReferralDetails(
-            referred_on=form.referred_on.data, referral_type=form.referral_type.data,
-            service_area=form.service_area.data, outcome=form.outcome.data or "",
-            notes=form.notes.data or "",
-        )
-        if _saved(form, records.add_referral, details, "Referral recorded"):
+        if _saved(form, records.add_referral, _referral_details(form), "Referral recorded"):
             return redirect(url_for("programme.referrals"))
     return render_template("programme/referral_form.html", form=form,
-                           type_labels=REFERRAL_TYPE_LABELS)
+                           type_labels=REFERRAL_TYPE_LABELS, referral=None)
+
+
+@bp.route("/referrals/log/<int:referral_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_REFERRALS)
+def edit_referral(referral_id: int):
+    referral = db.get_or_404(Referral, referral_id)
+    form = _referral_form(obj=referral)
+    if request.method == "GET":
+        form.supplier_id.data = str(referral.supplier_id or "")
+        form.contract_id.data = str(referral.contract_id or "")
+    if form.validate_on_submit():
+        try:
+            changed = records.update_referral(db.session, referral, _referral_details(form),
+                                              current_user, utcnow(), actor=request_actor())
+            db.session.commit()
+        except records.InvalidField as error:
+            db.session.rollback()
+            getattr(form, error.field).errors = [str(error)]
+        else:
+            flash("Referral corrected" if changed else "Nothing was changed")
+            return redirect(url_for("programme.referrals"))
+    return render_template("programme/referral_form.html", form=form,
+                           type_labels=REFERRAL_TYPE_LABELS, referral=referral)
 
 
 # --- Charter evidence -----------------------------------------------------------------------

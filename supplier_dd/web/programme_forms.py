@@ -170,7 +170,26 @@ class ReferralForm(Form):
     notes = TextAreaField("Notes (optional)", widget=GovTextArea(),
                           description="Do not include names or other details that could "
                                       "identify a potential victim.")
+    supplier_id = SelectField(
+        "Supplier it concerns (optional)", widget=GovSelect(), validators=[Optional()],
+        description="If the concern is about one of the council's suppliers")
+    contract_id = SelectField(
+        "Contract it concerns (optional)", widget=GovSelect(), validators=[Optional()],
+        description="Choosing a contract is enough: its supplier is linked too")
     submit = SubmitField("Save referral", widget=GovSubmitInput())
+
+    def __init__(self, suppliers, contracts, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supplier_id.choices = choices([("", "None")] + [
+            (str(supplier.id), supplier.name) for supplier in suppliers
+        ])
+        self.contract_id.choices = contract_choices(contracts)
+
+
+def contract_choices(contracts) -> list:
+    return choices([("", "None")] + [
+        (str(contract.id), f"{contract.reference}: {contract.title}") for contract in contracts
+    ])
 
 
 class EvidenceForm(Form):
@@ -186,9 +205,7 @@ class EvidenceForm(Form):
         self.tender_id.choices = choices([("", "None")] + [
             (str(t.id), f"{t.reference}: {t.title}") for t in tenders
         ])
-        self.contract_id.choices = choices([("", "None")] + [
-            (str(c.id), f"{c.reference}: {c.title}") for c in contracts
-        ])
+        self.contract_id.choices = contract_choices(contracts)
 
 
 class CurrentPlanForm(Form):

@@ -42,6 +42,8 @@ def query(query_id: int):
     if record is None:
         abort(404)
     form = SupplierReplyForm()
+    # Not "Your answer": the page shows the declaration's answer beside the question.
+    form.response.label.text = "Your reply to the council"
     if record.status == "open" and form.validate_on_submit():
         try:
             review_service.answer_query(db.session, record, form.response.data, current_user,

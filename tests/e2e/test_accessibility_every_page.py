@@ -39,6 +39,7 @@ from supplier_dd.services.outbox import FAILED, enqueue
 from tests.admin_helpers import add_staff_invitation
 from tests.declaration_helpers import make_request
 from tests.factories import PASSWORD
+from tests.feedback_helpers import add_crawl_feedback, crawl_feedback_pages
 from tests.plugins.browser import axe_violations, describe
 from tests.plugins.console_checks import console_problems, watch_console
 from tests.plugins.html_validator import checker_command, html_errors
@@ -52,7 +53,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 # Routes that answer with something other than an HTML page.
 NOT_HTML = {"pages.health", "pages.keep_alive",
             # An email's HTML part, shown in a sandboxed frame on the message's page.
-            "admin.outbox_message_html"}
+            "admin.outbox_message_html",
+            # A supplier's file for a recommendation or corrective action: a download.
+            "officer_feedback.download", "supplier_feedback.download"}
 STAFF_READING_PACKS = ("officer", "legal", "admin")
 # Staff pages about one supplier, visited for a second supplier too.
 SUPPLIER_PAGES = ("officer.supplier", "officer.edit_supplier", "officer.invite_contact",
@@ -172,8 +175,10 @@ def crawl_world(world, session):  # noqa: F811
     # A password reset link that still works (issue 21), so its form is crawled too.
     reset = password_resets.request_reset(session, "officer@example.org", now)
     session.commit()
+    # The supplier's own accepted declaration, its feedback and one response (issue 15).
+    feedback_ids = add_crawl_feedback(session, own)
     return {**world, "own_draft": draft.id, "running_pack": running.id,
-            "reset_token": reset.token}
+            "reset_token": reset.token, **feedback_ids}
 
 
 def _extra_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -193,6 +198,7 @@ def _extra_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
                   STAFF_READING_PACKS))
     pages.append(("choose a new password", f"/reset-password/{ids['reset_token']}",
                   ("anonymous",)))
+    pages += crawl_feedback_pages(ids)
     return pages
 
 

@@ -81,7 +81,7 @@ def test_officer_queries_accepts_and_signs_off_a_corrective_action(
     page.get_by_label("Query answers with the supplier").check()
     page.get_by_label("Reason", exact=True).fill("Fees were paid: we need to know who repaid them")
     page.get_by_label(re.compile(FEES_QUESTION)).check()
-    page.get_by_label("What the supplier should change (for a query)").fill(
+    page.get_by_label("What the supplier should change: Workers paid recruitment fees").fill(
         "Tell us which agencies charged fees and how much you repaid")
     go(page.get_by_role("button", name="Record decision"))
     assert "Decision recorded" in banner(page)
@@ -98,8 +98,8 @@ def test_officer_queries_accepts_and_signs_off_a_corrective_action(
     assert_accessible(page)
     go(page.get_by_role("button", name="Send to the council"))
     assert "Enter your answer" in error_summary(page)
-    page.get_by_label("Your answer").fill("Two agencies charged £250 each; we repaid all 14 "
-                                          "workers in March and changed agency.")
+    page.get_by_label("Your reply to the council").fill(
+        "Two agencies charged £250 each; we repaid all 14 workers in March and changed agency.")
     go(page.get_by_role("button", name="Send to the council"))
     assert "Your answer has been sent to the council" in banner(page)
     assert "Answered" in page.locator("main").inner_text()
@@ -139,8 +139,8 @@ def test_officer_queries_accepts_and_signs_off_a_corrective_action(
     assert_accessible(page)
     go(page.get_by_role("button", name="Mark as done and send to the council"))
     assert "Enter your answer" in error_summary(page)
-    page.get_by_label("What you have done").fill("All six agencies audited; report attached "
-                                                 "to our statement")
+    page.get_by_label("What you have done", exact=True).fill(
+        "All six agencies audited; report attached to our statement")
     go(page.get_by_role("button", name="Mark as done and send to the council"))
     assert "Marked as done" in banner(page)
     assert "Waiting for the council" in page.locator("main").inner_text()

@@ -50,7 +50,7 @@ def test_the_five_pages_render_their_markup_for_the_roles_that_see_them(live_ser
         "fingerprint and evidence links": {EVIDENCE_FILENAME},
         "replaced declaration": {f"DEC-{ids['second']:06d}"},
         "supplier's own declaration": {EVIDENCE_FILENAME},
-        "copied answers": {"We copied 1 answer"},
+        "copied answers": {"We copied"},
         "pack run": {PACK_CHECKSUM},
     }
 
@@ -71,5 +71,7 @@ def _what_the_page_shows(page, name: str) -> str:
     if name == "copied answers":
         # Said once per section, and beside each copied answer for a screen reader.
         assert page.locator(".govuk-summary-list__key .govuk-visually-hidden").count() > 0
-        return page.locator(".app-copied-note").first.inner_text().split(" in this")[0]
+        note = page.locator(".app-copied-note").first.inner_text()
+        assert " in this section from your last declaration" in note
+        return note.split(" ", 2)[0] + " " + note.split(" ", 2)[1]
     return page.locator(".govuk-summary-list code").inner_text()

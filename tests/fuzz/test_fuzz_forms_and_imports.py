@@ -30,11 +30,14 @@ from supplier_dd.extensions import db
 from supplier_dd.models import Contract, Tender
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction
-from supplier_dd.services import audit
+from supplier_dd.services import api_keys, audit, password_resets
 from supplier_dd.services import declarations as declaration_service
 from supplier_dd.services.invitations import create_invitation
+from tests.admin_helpers import add_outbox_message
+from tests.bulk_helpers import add_bulk_records
 from tests.declaration_helpers import add_declaration_records, make_request
 from tests.factories import PASSWORD, make_supplier, make_user
+from tests.feedback_helpers import add_crawl_feedback, add_feedback_records, crawl_feedback_pages
 from tests.import_files import LGTC_HEADERS, REGISTRY_HEADERS, csv_bytes, registry_row
 from tests.programme_helpers import NHDC_PLAN, add_programme_records
 from tests.risk_helpers import add_risk_records
@@ -57,6 +60,8 @@ NOT_FUZZED = {
                        "tests/web/test_imports_web.py posts it",
     "reminders.retry_message": "its form appears only beside a failed email; "
                                "tests/integration/test_reminders.py posts it",
+    "api.create_tender": "JSON with a Bearer key, not a form: tests/integration/test_tender_api.py "
+                         "sends it bad and hostile fields",
 }
 
 HOSTILE_SAMPLES = [
@@ -152,8 +157,27 @@ def world(session):
     ids.update(other_supplier=own.id, supplier_user=contact.id, tender=tender.id,
                other_request=unstarted.id, other_declaration=draft.id,
                other_evidence=submitted["other_evidence"])
+    # An email in the outbox: its page (issue 21) has no form, but the route matrix names it.
+    ids.update(outbox_message=add_outbox_message(session))
+    session.commit()
     ids.update(submitted_declaration=submitted["other_declaration"], invitation=token,
                open_action=open_action.id, staff_user=staff["officer"].id)
+    # An accepted declaration with a response, and a file on the open action (issue 15).
+    ids.update(own_supplier=own.id, **add_crawl_feedback(session, own.id),
+               **add_feedback_records(session, own, open_action.id))
+    # A bulk campaign and a rule that matches: the preview, confirmation and campaign forms.
+    ids.update(add_bulk_records(session, own))
+    # The accepted declaration above answered every waiting request (one declaration answers
+    # several): a request made after it keeps the 'start' form. An API key (its revoke form)
+    # and a working password reset link (the choose-a-password form).
+    ids["other_request"] = make_request(session, own).id
+    api_key, _secret = api_keys.create_key(session, "Tenders system", staff["admin"], utcnow(),
+                                           audit.actor_or(None, staff["admin"]))
+    session.flush()
+    ids["api_key"] = api_key.id
+    ids["reset_token"] = password_resets.request_reset(session, "officer@example.org",
+                                                       utcnow()).token
+    session.commit()
     return ids
 
 
@@ -165,7 +189,10 @@ def _pages(world: dict) -> list[str]:
     pages.append(f"/supplier/actions/{world['open_action']}")
     pages.append(f"/admin/users/{world['staff_user']}")  # the role form (staff only)
     pages.append(f"/invitation/{world['invitation']}")
+    pages.append(f"/reset-password/{world['reset_token']}")
+    pages.append(f"/admin/api-keys/{world['api_key']}/revoke")
     pages.append(f"/officer/tenders/{world['tender']}/bidders?q=Prospective")
+    pages += [url for _what, url, _roles in crawl_feedback_pages(world)]
     # Closing the tender ends its other forms, so its close page comes after them.
     return sorted(set(pages), key=lambda page: (page.endswith("/close"), page))
 

@@ -213,4 +213,4 @@ def test_engagement_follows_each_request(client, council, session, app):
                                           ("many", "whole number")])
 def test_the_batch_size_setting_is_checked(raw, message):
     with pytest.raises(ConfigError, match=message):
-        load_settings({"SUPPLIER_DD_BULK_BATCH_SIZE": raw, "DATABASE_URL": "sqlite://"})
+        load_settings({"SUPPLIER_DD_BULK_BATCH_SIZE": raw, "DATABASE_URL": "sqlite:///data.sqlite3"})

@@ -68,6 +68,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "programme.referral_counts": ("GET", "/programme/referrals", STAFF),
     "programme.referrals": ("GET", "/programme/referrals/log", REFERRAL_ENTRIES),
     "programme.new_referral": ("GET", "/programme/referrals/log/new", REFERRAL_ENTRIES),
+    "programme.edit_referral": (
+        "GET", "/programme/referrals/log/{referral}/edit", REFERRAL_ENTRIES),
     "programme.charter": ("GET", "/programme/charter", STAFF),
     "programme.commitment_evidence": ("GET", "/programme/charter/3", STAFF),
     "programme.new_evidence": ("GET", "/programme/charter/3/evidence/new", PROGRAMME_EDITORS),
