@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import func, select, update
@@ -102,19 +102,38 @@ def scoring_plan_for(questionnaire_id: str, version: int) -> ScoringPlan:
 
 
 def score_answers(model: RiskModel, profile: InherentProfile, questionnaire_id: str,
-                  version: int, answers: dict) -> Assessment:
+                  version: int, answers: dict, *, verified: frozenset[str] = frozenset(),
+                  today: date | None = None) -> Assessment:
+    """`verified` and `today` matter to an evidence-weighted model (v2) only."""
     return assess_declaration_answers(model, profile, load_questionnaire(questionnaire_id, version),
-                                      answers, scoring_plan_for(questionnaire_id, version))
+                                      answers, scoring_plan_for(questionnaire_id, version),
+                                      verified_question_ids=verified, today=today)
+
+
+def evidence_for(session: Session, model: RiskModel, declaration_id: int,
+                 now: datetime | None) -> dict:
+    """What an evidence-weighted model (v2) needs beside the answers: the questions whose answers
+    have standing verified evidence, and the assessment date. Nothing for v1 (no query)."""
+    if not model.evidence_weighted:
+        return {}
+    if now is None:
+        raise ValueError(f"Risk model {model.version} needs the assessment time")
+    from supplier_dd.services.answer_verification import verified_question_ids
+
+    return {"verified": verified_question_ids(session, declaration_id, now.date()),
+            "today": now.date()}
 
 
 def score_supplier(
-    session: Session, supplier: Supplier, model: RiskModel, declaration: Declaration | None
+    session: Session, supplier: Supplier, model: RiskModel, declaration: Declaration | None,
+    now: datetime | None = None,
 ) -> Assessment:
     profile = supplier_profile(session, supplier, model)
     if declaration is None:
         return assess(model, profile)
     return score_answers(model, profile, declaration.questionnaire_id,
-                         declaration.questionnaire_version, _answers(declaration))
+                         declaration.questionnaire_version, _answers(declaration),
+                         **evidence_for(session, model, declaration.id, now))
 
 
 def current_assessment(session: Session, supplier_id: int, *,
@@ -260,7 +279,7 @@ def assess_declaration(session: Session, declaration: Declaration, now: datetime
         raise ValueError("Only a submitted declaration can be scored")
     model = model or load_model()
     supplier = declaration.supplier or session.get(Supplier, declaration.supplier_id)
-    result = score_supplier(session, supplier, model, declaration)
+    result = score_supplier(session, supplier, model, declaration, now)
     row, _changed = store_assessment(session, supplier, declaration.id, result, now,
                                      REASON_SUBMITTED)
     return row
@@ -353,7 +372,8 @@ def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
             result, declaration_id = assess(model, profile), None
         else:
             result = score_answers(model, profile, declared.questionnaire_id,
-                                   declared.questionnaire_version, declared.answers)
+                                   declared.questionnaire_version, declared.answers,
+                                   **evidence_for(session, model, declared.id, now))
             declaration_id = declared.id
         previous = currents.get(supplier.id)
         before = _audit_view(previous)

@@ -33,6 +33,8 @@ class InherentProfile:
     contract_value: Decimal | None = None
     workforce: frozenset[str] | None = None
     subcontracting_depth: int | None = None
+    # Model v2: PPN 02/23 Table 1 high-risk goods the declaration names (None: not declared).
+    goods: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,17 @@ def _subcontracting(model: RiskModel, profile: InherentProfile) -> FactorContrib
                               model.subcontracting_max, detail)
 
 
+def _goods(model: RiskModel, profile: InherentProfile) -> FactorContribution:
+    items = [model.goods_items[g] for g in sorted(profile.goods or ()) if g in model.goods_items]
+    points = min(sum(g.points for g in items), model.goods_max)
+    if profile.goods is None:
+        detail = "High-risk goods not declared"
+    else:
+        detail = ", ".join(g.label for g in items) or "No PPN 02/23 high-risk goods declared"
+    return FactorContribution("goods", "High-risk goods (PPN 02/23 Table 1)", points,
+                              model.goods_max, detail)
+
+
 def inherent_risk(model: RiskModel, profile: InherentProfile) -> InherentRisk:
     factors = (
         _sector(model, profile),
@@ -164,6 +177,8 @@ def inherent_risk(model: RiskModel, profile: InherentProfile) -> InherentRisk:
         _workforce(model, profile),
         _subcontracting(model, profile),
     )
+    if model.goods_max:  # model v2 onwards
+        factors = (*factors, _goods(model, profile))
     score = max(0, min(100, sum(f.points for f in factors)))
     return InherentRisk(score=score, band=band_for(model.inherent_bands, score), factors=factors)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -50,6 +50,8 @@ class RedFlagRule:
     label: str
     floor: str
     excludes: bool
+    # v2: {question, any_of}: the model raises the flag from this answer itself.
+    when: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,38 @@ class DeclarationInputs:
     subcontracting_uses_value: str
     subcontracting_depth_question: str | None
     subcontracting_depth_by_answer: dict[str, int]
+
+
+@dataclass(frozen=True)
+class RcoCheck:
+    """How a relevant commercial organisation (MSA s.54) is derived from the answers."""
+
+    turnover_question: str
+    turnover_values: frozenset[str]
+    uk_business_question: str | None
+    countries_question: str | None
+    uk_country: str
+
+
+@dataclass(frozen=True)
+class StatementCheck:
+    """Which answers say whether the s.54 statement is current, approved and signed."""
+
+    has_statement_question: str
+    period_end_question: str
+    approval_date_question: str
+    signatory_question: str
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Facts the service checks rather than takes from the supplier (model v2 onwards)."""
+
+    hours_question: str | None = None
+    hours_ceiling: float | None = None
+    statement_currency_months: int = 18
+    rco: RcoCheck | None = None
+    statement: StatementCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -93,11 +127,25 @@ class RiskModel:
     low_skilled_industries: frozenset[str]
     declaration_inputs: DeclarationInputs
     kpi_applies_if: dict[str, dict]
+    # Model v2 onwards; a v1 file leaves them at these defaults and scores exactly as before.
+    goods_max: int = 0
+    goods_question: str | None = None
+    goods_items: dict[str, WorkforceTrait] = field(default_factory=dict)
+    multiple_choice_cap_share: float | None = None
+    multiple_choice_caps: dict[str, int] = field(default_factory=dict)
+    # None: no evidence rule (v1). Otherwise the most bands self-attestation alone may take off.
+    self_attested_max_steps: int | None = None
+    self_attested_share_of_mitigation: float = 1.0
+    checks: Checks = field(default_factory=Checks)
 
     @property
     def inherent_max(self) -> int:
         return (self.sector_max + self.country_max + self.value_max + self.workforce_max
-                + self.subcontracting_max)
+                + self.subcontracting_max + self.goods_max)
+
+    @property
+    def evidence_weighted(self) -> bool:
+        return self.self_attested_max_steps is not None
 
 
 def _require(table: dict, key: str, where: str):
@@ -174,8 +222,12 @@ def parse_model(text: str) -> RiskModel:
         floor = str(_require(rule, "floor", f"red_flags.{key}"))
         if floor not in RESIDUAL_BANDS:
             raise RiskModelError(f"Risk model: red_flags.{key}.floor {floor!r} is not a band")
+        when = rule.get("when")
+        if when is not None and not ({"question", "any_of"} <= set(when)):
+            raise RiskModelError(f"Risk model: red_flags.{key}.when needs question and any_of")
         red_flags[key] = RedFlagRule(key, str(_require(rule, "label", f"red_flags.{key}")), floor,
-                                     bool(rule.get("excludes", False)))
+                                     bool(rule.get("excludes", False)),
+                                     dict(when) if when is not None else None)
     workforce_max = int(_require(workforce, "max_points", "inherent.workforce"))
     traits = {
         key: WorkforceTrait(key, str(v["label"]), int(v["points"]))
@@ -239,12 +291,65 @@ def parse_model(text: str) -> RiskModel:
             if "applies_if" in rule
         },
     )
+    model = _with_v2_settings(model, data)
     if model.inherent_max != 100:
         raise RiskModelError(f"Risk model: the inherent factors' max_points add up to "
                              f"{model.inherent_max}, not 100")
     if not 0 <= model.residual_mitigation <= 1:
         raise RiskModelError("Risk model: residual.mitigation must be between 0 and 1")
     return model
+
+
+def _with_v2_settings(model: RiskModel, data: dict) -> RiskModel:
+    """Goods factor, multiple-choice caps, the evidence rule and checks: absent from v1."""
+    goods = data["inherent"].get("goods", {})
+    goods_max = int(goods.get("max_points", 0))
+    items = {key: WorkforceTrait(key, str(_require(v, "label", f"inherent.goods.items.{key}")),
+                                 int(_require(v, "points", f"inherent.goods.items.{key}")))
+             for key, v in goods.get("items", {}).items()}
+    multiple = data["maturity"].get("multiple_choice", {})
+    share = multiple.get("cap_share")
+    if share is not None and not 0 < float(share) <= 1:
+        raise RiskModelError("Risk model: maturity.multiple_choice.cap_share must be in (0, 1]")
+    evidence = data.get("evidence", {})
+    steps = evidence.get("self_attested_max_steps")
+    if steps is not None and int(steps) < 0:
+        raise RiskModelError("Risk model: evidence.self_attested_max_steps must be 0 or more")
+    self_share = float(evidence.get("self_attested_share_of_mitigation", 1.0))
+    if not 0 <= self_share <= 1:
+        raise RiskModelError("Risk model: evidence.self_attested_share_of_mitigation must be "
+                             "between 0 and 1")
+    raw = data.get("checks", {})
+    rco = raw.get("rco")
+    statement = raw.get("statement")
+    checks = Checks(
+        hours_question=raw.get("hours_question"),
+        hours_ceiling=float(raw["hours_ceiling"]) if "hours_ceiling" in raw else None,
+        statement_currency_months=int(raw.get("statement_currency_months", 18)),
+        rco=None if rco is None else RcoCheck(
+            turnover_question=str(_require(rco, "turnover_question", "checks.rco")),
+            turnover_values=frozenset(_require(rco, "turnover_values", "checks.rco")),
+            uk_business_question=rco.get("uk_business_question"),
+            countries_question=rco.get("countries_question"),
+            uk_country=str(rco.get("uk_country", "GB")),
+        ),
+        statement=None if statement is None else StatementCheck(**{
+            name: str(_require(statement, name, "checks.statement"))
+            for name in ("has_statement_question", "period_end_question",
+                         "approval_date_question", "signatory_question")
+        }),
+    )
+    for key in ("hours_above_ceiling",) if checks.hours_ceiling is not None else ():
+        _require(model.red_flags, key, "red_flags")
+    if checks.rco is not None and checks.statement is not None:
+        _require(model.red_flags, "rco_without_current_statement", "red_flags")
+    return replace(
+        model, goods_max=goods_max, goods_question=goods.get("question"), goods_items=items,
+        multiple_choice_cap_share=float(share) if share is not None else None,
+        multiple_choice_caps={k: int(v) for k, v in multiple.get("caps", {}).items()},
+        self_attested_max_steps=int(steps) if steps is not None else None,
+        self_attested_share_of_mitigation=self_share, checks=checks,
+    )
 
 
 def available_versions() -> tuple[str, ...]:

@@ -28,6 +28,8 @@ class PlannedQuestion:
     possible: float
     # Whether any option raises a red flag: most questions' answers need no flag check at all.
     raises_flags: bool
+    # The questionnaire's own cap on a multiple_choice question's points (None: none set).
+    cap: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ def plan_question(question: ScoringQuestion) -> PlannedQuestion:
         multiple=question.type == "multiple_choice", options=options, best=best,
         possible=question.weight * best,
         raises_flags=any(option.red_flag for option in question.options),
+        cap=getattr(question, "cap", None),
     )
 
 

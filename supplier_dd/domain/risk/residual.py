@@ -36,6 +36,10 @@ class Residual:
     excluded_pending_review: bool
     matrix_band: str
     maturity_band: str
+    # Model v2 (evidence-weighted): the two halves of the residual rule, before red-flag floors.
+    verified_maturity_band: str | None = None
+    self_residual: str | None = None
+    verified_residual: str | None = None
 
     @property
     def rating(self) -> str:
@@ -53,6 +57,10 @@ class Assessment:
     red_flags: tuple[AppliedRedFlag, ...]
     kpis: tuple[KpiResult, ...]
     explanation: tuple[str, ...]
+    # Model v2: maturity counting only answers with verified evidence, and the checked facts.
+    verified_maturity: Maturity | None = None
+    evidence_weighted: bool = False
+    checks: dict | None = None
 
     @property
     def maturity_percent(self) -> float | None:
@@ -69,7 +77,7 @@ class Assessment:
                 "questions": [q.as_dict() for q in self.maturity.questions],
                 "costliest": [q.question_id for q in self.maturity.costliest()],
             }
-        return {
+        breakdown = {
             "model": {"version": self.model_version, "fingerprint": self.model_fingerprint},
             "inherent": self.inherent.as_dict(),
             "maturity": maturity,
@@ -83,18 +91,36 @@ class Assessment:
             "kpis": [k.as_dict() for k in self.kpis],
             "explanation": list(self.explanation),
         }
+        if self.evidence_weighted:  # model v2 onwards; a v1 breakdown keeps its v1 shape
+            verified = None
+            if self.verified_maturity is not None:
+                verified = {
+                    "percent": self.verified_maturity.percent,
+                    "band": self.residual.verified_maturity_band,
+                    "sections": [s.as_dict() for s in self.verified_maturity.sections],
+                    "questions": [q.question_id for q in self.verified_maturity.questions
+                                  if q.answered],
+                }
+            breakdown["verified_maturity"] = verified
+            breakdown["residual"].update(self_residual=self.residual.self_residual,
+                                         verified_residual=self.residual.verified_residual)
+            breakdown["checks"] = dict(self.checks or {})
+        return breakdown
 
 
 def _higher(a: str, b: str) -> str:
     return a if RESIDUAL_BANDS.index(a) >= RESIDUAL_BANDS.index(b) else b
 
 
-def residual_risk(
-    model: RiskModel, inherent: InherentRisk, maturity_percent: float,
+def _lower(a: str, b: str) -> str:
+    return a if RESIDUAL_BANDS.index(a) <= RESIDUAL_BANDS.index(b) else b
+
+
+def _floored(
+    model: RiskModel, inherent: InherentRisk, matrix_band: str, maturity_percent: float,
     red_flags: tuple[AppliedRedFlag, ...],
-) -> Residual:
-    maturity_band = band_for(model.maturity_bands, maturity_percent)
-    matrix_band = model.residual_matrix[inherent.band][maturity_band]
+) -> tuple[str, int, int, bool]:
+    """(band after red-flag floors, score, rank, excluded pending review)."""
     band = matrix_band
     for flag in red_flags:
         if flag.floor:
@@ -103,9 +129,48 @@ def residual_risk(
     # Within a band, order by inherent score reduced by up to `mitigation` at full maturity.
     score = round(inherent.score * (1 - model.residual_mitigation * maturity_percent / 100))
     rank = EXCLUDED_RANK if excluded else RESIDUAL_BANDS.index(band)
-    return Residual(band=band, score=max(0, min(100, score)), rank=rank,
-                    excluded_pending_review=excluded, matrix_band=matrix_band,
-                    maturity_band=maturity_band)
+    return band, max(0, min(100, score)), rank, excluded
+
+
+def residual_risk(
+    model: RiskModel, inherent: InherentRisk, maturity_percent: float,
+    red_flags: tuple[AppliedRedFlag, ...],
+) -> Residual:
+    maturity_band = band_for(model.maturity_bands, maturity_percent)
+    matrix_band = model.residual_matrix[inherent.band][maturity_band]
+    band, score, rank, excluded = _floored(model, inherent, matrix_band, maturity_percent,
+                                           red_flags)
+    return Residual(band=band, score=score, rank=rank, excluded_pending_review=excluded,
+                    matrix_band=matrix_band, maturity_band=maturity_band)
+
+
+def evidence_residual(
+    model: RiskModel, inherent: InherentRisk, self_percent: float, verified_percent: float,
+    red_flags: tuple[AppliedRedFlag, ...],
+) -> Residual:
+    """Model v2's rule: self-attested maturity may take the band at most
+    `self_attested_max_steps` below inherent; verified maturity may take it as far as the matrix
+    says; the better of the two stands, then red-flag floors raise it.
+
+    self_residual = max(matrix[inherent][self band], inherent - steps)
+    verified_residual = matrix[inherent][verified band]
+    residual = min(self_residual, verified_residual), then floors.
+    """
+    self_band = band_for(model.maturity_bands, self_percent)
+    verified_band = band_for(model.maturity_bands, verified_percent)
+    row = model.residual_matrix[inherent.band]
+    steps = model.self_attested_max_steps or 0
+    one_step = RESIDUAL_BANDS[max(0, RESIDUAL_BANDS.index(inherent.band) - steps)]
+    self_residual = _higher(row[self_band], one_step)
+    verified_residual = row[verified_band]
+    matrix_band = _lower(self_residual, verified_residual)
+    share = model.self_attested_share_of_mitigation
+    effective = share * self_percent + (1 - share) * verified_percent
+    band, score, rank, excluded = _floored(model, inherent, matrix_band, effective, red_flags)
+    return Residual(band=band, score=score, rank=rank, excluded_pending_review=excluded,
+                    matrix_band=matrix_band, maturity_band=self_band,
+                    verified_maturity_band=verified_band, self_residual=self_residual,
+                    verified_residual=verified_residual)
 
 
 def apply_red_flag_rules(
