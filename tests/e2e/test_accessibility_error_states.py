@@ -27,6 +27,9 @@ MUST_SHOW_ERRORS = {
     "programme.new_referral", "programme.new_evidence",
     "imports.upload_contracts", "imports.upload_registry", "imports.upload_tenders",
 }
+# Confirmation pages whose optional fields make an empty submission the action itself: removing
+# the bidder would leave the award form after it with nobody to award to.
+CONFIRMED_WHEN_EMPTY = {"tenders.remove_bidder"}
 FORM = "main form[method=post i]:has(input:not([type=hidden]):not([type=submit]), textarea, select)"
 
 
@@ -45,7 +48,7 @@ def test_every_staff_form_shows_an_accessible_error_summary(live_server, page, w
     sign_in(page, live_server.url, "admin@example.org")
     with_errors, without_errors = set(), set()
     for endpoint, (method, url, expected) in MATRIX.items():
-        if method != "GET" or expected.get("admin") != 200:
+        if method != "GET" or expected.get("admin") != 200 or endpoint in CONFIRMED_WHEN_EMPTY:
             continue
         try:
             response = page.goto(live_server.url + url.format(**world))
