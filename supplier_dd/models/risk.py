@@ -48,6 +48,10 @@ ACTION_STATUSES = (ACTION_OPEN, ACTION_RESPONDED, ACTION_SIGNED_OFF)
 # Stored in the summary for suppliers never assessed, so the rank column can stay NOT NULL and
 # indexed; they sort after Low.
 NOT_ASSESSED_RANK = -1
+# Stored in the summary for suppliers scored on inherent risk alone (no submitted declaration):
+# "Awaiting declaration" is its own state, counted apart from the assessed bands (issue 16).
+AWAITING_DECLARATION_RANK = -2
+AWAITING_DECLARATION = "Awaiting declaration"
 
 
 class RiskAssessment(db.Model):
@@ -95,8 +99,16 @@ class RiskAssessment(db.Model):
     )
 
     @property
+    def awaiting_declaration(self) -> bool:
+        """Scored on inherent risk alone: no submitted declaration to assess (the stored band is
+        the model's inherent-only figure, kept as scored; it is not shown as a rating)."""
+        return self.declaration_id is None and not self.excluded_pending_review
+
+    @property
     def rating(self) -> str:
-        return "Excluded pending review" if self.excluded_pending_review else self.residual_band
+        if self.excluded_pending_review:
+            return "Excluded pending review"
+        return AWAITING_DECLARATION if self.awaiting_declaration else self.residual_band
 
 
 class AssessmentReview(db.Model):

@@ -28,6 +28,7 @@ from supplier_dd.models import Contract, Declaration, Supplier
 from supplier_dd.models.attestation import SCHEDULE_ACTIVE, AttestationSchedule
 from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED, submitted_answers
 from supplier_dd.models.risk import (
+    AWAITING_DECLARATION_RANK,
     REVIEW_TO_REVIEW,
     RiskAssessment,
     SupplierRiskSummary,
@@ -233,11 +234,14 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
     if current is not None:
         values.update(
             inherent_score=current.inherent_score,
+        # Scored on inherent risk alone: "Awaiting declaration", ranked and counted apart from
+        # the assessed bands, with no residual figure (the assessment row keeps what was scored).
+        awaiting = current.awaiting_declaration
             inherent_band=current.inherent_band,
             maturity_percent=current.maturity_percent,
-            residual_score=current.residual_score,
-            residual_band=current.residual_band,
-            residual_rank=current.residual_rank,
+            residual_score=0 if awaiting else current.residual_score,
+            residual_band=None if awaiting else current.residual_band,
+            residual_rank=AWAITING_DECLARATION_RANK if awaiting else current.residual_rank,
             excluded_pending_review=current.excluded_pending_review,
             red_flag_count=len(current.red_flags or []),
             review_status=current.review_status,

@@ -20,6 +20,8 @@ from supplier_dd.domain.risk.model import RESIDUAL_BANDS, RiskModel
 from supplier_dd.domain.risk.residual import EXCLUDED_PENDING_REVIEW, EXCLUDED_RANK
 from supplier_dd.models import Supplier, Tender, tender_invitations
 from supplier_dd.models.risk import (
+    AWAITING_DECLARATION,
+    AWAITING_DECLARATION_RANK,
     NOT_ASSESSED_RANK,
     REVIEW_STATUSES,
     RiskAssessment,
@@ -28,12 +30,16 @@ from supplier_dd.models.risk import (
 
 S = SupplierRiskSummary
 NOT_ASSESSED = "Not assessed"
-# Filter value -> stored rank. Knock-outs rank above Critical; never-assessed below Low.
+# Filter value -> stored rank. Knock-outs rank above Critical; never-assessed below Low, then
+# suppliers awaiting a declaration (inherent risk only), counted apart from the assessed bands.
 BAND_RANKS = {
     EXCLUDED_PENDING_REVIEW: EXCLUDED_RANK,
     **{band: rank for rank, band in enumerate(RESIDUAL_BANDS)},
     NOT_ASSESSED: NOT_ASSESSED_RANK,
+    AWAITING_DECLARATION: AWAITING_DECLARATION_RANK,
 }
+# The ratings of suppliers whose declaration has been assessed.
+ASSESSED_BANDS = (EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS))
 RANK_LABELS = {rank: label for label, rank in BAND_RANKS.items()}
 REVIEW_LABELS = {"to_review": "To review", "accepted": "Accepted", "queried": "Queried",
                  "rejected": "Rejected"}
@@ -217,6 +223,19 @@ class Headline:
     knock_outs: int
     to_review: int
 
+    @property
+    def assessed(self) -> dict[str, int]:
+        """Suppliers whose declaration was assessed, by rating."""
+        return {band: self.by_band[band] for band in ASSESSED_BANDS}
+
+    @property
+    def awaiting(self) -> int:
+        return self.by_band[AWAITING_DECLARATION]
+
+    @property
+    def not_assessed(self) -> int:
+        return self.by_band[NOT_ASSESSED]
+
 
 HEADLINE_TTL_S = 60
 _headline_cache: dict[tuple[str, date], tuple[float, Headline]] = {}
@@ -303,7 +322,8 @@ def filter_choices(session: Session, selected_tender: int | None = None) -> dict
 
 
 def heat_map(session: Session, model: RiskModel) -> dict[tuple[str, str], int]:
-    """Suppliers by (inherent band, maturity band); maturity "None" when no declaration."""
+    """Suppliers by (inherent band, maturity band); maturity "None" when no declaration (the
+    suppliers awaiting one, shown apart: they have no residual rating)."""
     maturity_band = case(
         *[(S.maturity_percent >= band.start, band.name)
           for band in reversed(model.maturity_bands)],
@@ -333,12 +353,16 @@ def band_counts_over_time(session: Session, today: date, months: int = 12
     series = []
     for end in _month_ends(today, months):
         moment = datetime.combine(end, time.max)
+        # Scored without a declaration (and no knock-out): awaiting one, not a rating.
+        rating_rank = case((RiskAssessment.declaration_id.is_(None)
+                     & RiskAssessment.excluded_pending_review.is_(False),
+                     AWAITING_DECLARATION_RANK), else_=RiskAssessment.residual_rank)
         counts = dict(session.execute(
-            select(RiskAssessment.residual_rank, func.count())
+            select(rating_rank, func.count())
             .where(RiskAssessment.created_at <= moment,
                    or_(RiskAssessment.superseded_at.is_(None),
                        RiskAssessment.superseded_at > moment))
-            .group_by(RiskAssessment.residual_rank)
+            .group_by(rating_rank)
         ).all())
         series.append((end, {label: counts.get(rank, 0) for label, rank in BAND_RANKS.items()
                              if rank != NOT_ASSESSED_RANK}))

@@ -21,20 +21,22 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from supplier_dd.domain.organisations import country_name
-from supplier_dd.domain.risk.model import RESIDUAL_BANDS, load_model
-from supplier_dd.domain.risk.residual import EXCLUDED_PENDING_REVIEW
+from supplier_dd.domain.risk.kpis import STATUS_LABELS as KPI_STATUS_LABELS
+from supplier_dd.domain.risk.model import load_model
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.infrastructure.spreadsheets import CsvWriter, Identifier, write_table
 from supplier_dd.models import Supplier
 from supplier_dd.models.base import utcnow
-from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
+from supplier_dd.models.risk import AWAITING_DECLARATION, CorrectiveAction, ReviewQuery
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import review as review_service
+from supplier_dd.services.council_kpis import council_kpis
 from supplier_dd.services.declarations import questionnaire_of, submitted_answers
 from supplier_dd.services.risk import assessment_history, current_assessment
 from supplier_dd.services.risk_dashboard import (
+    ASSESSED_BANDS,
     DECLARATION_LABELS,
     RANK_LABELS,
     REVIEW_LABELS,
@@ -109,7 +111,7 @@ def dashboard():
         per_page=PER_PAGE, headline=counts, choices=filter_choices(db.session, filters.tender),
         rank_labels=RANK_LABELS, review_labels=REVIEW_LABELS,
         declaration_labels=DECLARATION_LABELS, today=today,
-        band_options=[EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS), "Not assessed"],
+        band_options=[*ASSESSED_BANDS, AWAITING_DECLARATION, "Not assessed"],
     )
 
 
@@ -168,8 +170,17 @@ def overview():
     return render_template(
         "risk/overview.html", cells=cells, inherent_bands=inherent_bands,
         maturity_bands=maturity_bands, matrix=model.residual_matrix, series=series,
-        series_bands=[EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS)],
+        series_bands=[*ASSESSED_BANDS, AWAITING_DECLARATION],
     )
+
+
+@bp.route("/kpis")
+@requires(Permission.VIEW_RISK)
+def kpis():
+    """Council-level KPIs: per Charter commitment and Transparency Statement KPI, how many
+    assessed suppliers meet it; suppliers awaiting a declaration are counted apart."""
+    return render_template("risk/kpis.html", report=council_kpis(db.session),
+                           status_labels=KPI_STATUS_LABELS)
 
 
 def _supplier_or_404(supplier_id: int) -> Supplier:

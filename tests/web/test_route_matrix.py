@@ -86,6 +86,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "risk.export_csv": ("GET", "/officer/risk/export.csv", STAFF),
     "risk.export_xlsx": ("GET", "/officer/risk/export.xlsx", STAFF),
     "risk.overview": ("GET", "/officer/risk/overview", STAFF),
+    "risk.kpis": ("GET", "/officer/risk/kpis", STAFF),  # council KPIs (issue 16)
     "risk.review": ("GET", "/officer/risk/suppliers/{other_supplier}/review", PROCUREMENT),
     "risk.new_action": ("GET", "/officer/risk/suppliers/{other_supplier}/actions/new", PROCUREMENT),
     "risk.action": ("GET", "/officer/risk/actions/{risk_action}", STAFF),
