@@ -232,11 +232,11 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
         "updated_at": now,
     }
     if current is not None:
-        values.update(
-            inherent_score=current.inherent_score,
         # Scored on inherent risk alone: "Awaiting declaration", ranked and counted apart from
         # the assessed bands, with no residual figure (the assessment row keeps what was scored).
         awaiting = current.awaiting_declaration
+        values.update(
+            inherent_score=current.inherent_score,
             inherent_band=current.inherent_band,
             maturity_percent=current.maturity_percent,
             residual_score=0 if awaiting else current.residual_score,
