@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from supplier_dd.models import Contract, Tender
+from supplier_dd.models import Contract, ExclusionDecision, Tender
 from tests.admin_helpers import add_outbox_message
 from tests.bulk_helpers import add_bulk_records
 from tests.declaration_helpers import add_declaration_records
@@ -126,6 +126,9 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "GET", "/officer/suppliers/{other_supplier}/feedback/pol_has_policy.no/action",
         expect(302, 403, 404, 403, 404)),
     "officer_feedback.download": ("GET", "/officer/supplier-evidence/{supplier_file}", STAFF),
+    # Exclusion decisions (issue 16): legal and officers record them.
+    "exclusions.decide": ("GET", "/officer/suppliers/{other_supplier}/exclusion-decision",
+                          expect(302, 403, 200, 200, 200, safeguarding=403)),
     "auth.accept": ("GET", "/invitation/not-a-real-token", expect(404, 404, 404, 404, 404)),
     # Forgotten your password? (issue 21): public, and a made-up link is simply not found.
     "password_reset.forgotten": ("GET", "/forgotten-password", PUBLIC),
@@ -355,6 +358,10 @@ def world(session):
     feedback_ids = add_feedback_records(session, other, risk_ids["risk_action"])
     session.commit()
     bulk_ids = add_bulk_records(session, other, own)
+    session.commit()
+    session.add(ExclusionDecision(supplier_id=other.id, outcome="not_excluded", grounds=[],
+                                  likely_to_recur=False, reasons="No ground reported",
+                                  decided_on=date(2026, 11, 2)))
     session.commit()
     return {
         "other_supplier": other.id,

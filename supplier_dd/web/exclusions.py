@@ -1,0 +1,96 @@
+"""Exclusion decisions on the web (issue 16): the screening and standing decision on the
+supplier page, the decision form for legal and officers, and the decided status wherever a
+knock-out rating ("Excluded pending review") is shown."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from supplier_dd.domain import exclusions as rules
+from supplier_dd.domain.risk.residual import EXCLUDED_PENDING_REVIEW
+from supplier_dd.domain.roles import Permission
+from supplier_dd.extensions import db
+from supplier_dd.models import Supplier
+from supplier_dd.models.base import utcnow
+from supplier_dd.services import exclusions as service
+from supplier_dd.web.access import requires
+from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.exclusion_forms import ExclusionDecisionForm
+
+bp = Blueprint("exclusions", __name__, url_prefix="/officer")
+bp.add_app_template_global(rules.OUTCOMES, "exclusion_outcomes")
+
+DECIDED_EXCLUDED = "Excluded"
+
+
+@bp.app_template_global("exclusion_state")
+def exclusion_state(supplier_id: int) -> service.ExclusionState:
+    """The supplier's screening and standing decision, read once per request."""
+    cache = g.setdefault("exclusion_states", {})
+    if supplier_id not in cache:
+        cache[supplier_id] = service.state(db.session, supplier_id)
+    return cache[supplier_id]
+
+
+@bp.app_template_global("decided_rating")
+def decided_rating(label: str, supplier_id: int, band: str | None) -> str:
+    """The rating to show: a knock-out stays "Excluded pending review" until a decision covers
+    the latest declaration; then "Excluded", or the residual band scored (scores unchanged)."""
+    if label != EXCLUDED_PENDING_REVIEW:
+        return label
+    state = exclusion_state(supplier_id)
+    if state.status_label is None:
+        return label
+    if state.decision.outcome == rules.EXCLUDED:
+        return DECIDED_EXCLUDED
+    return band or label
+
+
+DECISION_TAGS = {
+    rules.EXCLUDED: "govuk-tag--red",
+    rules.EXCLUDABLE_NOT_EXCLUDED: "govuk-tag--yellow",
+    rules.NOT_EXCLUDED: "govuk-tag--green",
+}
+
+
+@bp.app_template_global("exclusion_tag")
+def exclusion_tag(supplier_id: int, pending_review: bool) -> dict | None:
+    """The dashboard's exclusion tag for one supplier: its decision, or "Decision needed"."""
+    if not pending_review and service.latest_decision(db.session, supplier_id) is None:
+        return None
+    state = exclusion_state(supplier_id)
+    if state.status_label is not None:
+        outcome = state.decision.outcome
+        return {"text": rules.OUTCOMES[outcome], "classes": DECISION_TAGS[outcome]}
+    if pending_review or state.awaiting_decision:
+        return {"text": "Decision needed", "classes": "govuk-tag--purple"}
+    return None
+
+
+@bp.route("/suppliers/<int:supplier_id>/exclusion-decision", methods=["GET", "POST"])
+@requires(Permission.DECIDE_EXCLUSIONS)
+def decide(supplier_id: int):
+    supplier = db.get_or_404(Supplier, supplier_id)
+    state = service.state(db.session, supplier.id)
+    form = ExclusionDecisionForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            service.record_decision(
+                db.session, supplier.id, outcome=form.outcome.data,
+                likely_to_recur=form.likely_to_recur.data == "yes", reasons=form.reasons.data,
+                decided_on=form.decided_on.data, user=current_user, now=now,
+                actor=request_actor())
+        except service.DecisionRejected as rejected:
+            db.session.rollback()
+            for error in rejected.errors:
+                getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Exclusion decision recorded: {rules.OUTCOMES[form.outcome.data]}")
+            return redirect(url_for("officer.supplier", supplier_id=supplier.id,
+                                    _anchor="exclusion"))
+    return render_template("officer/exclusion_decision.html", supplier=supplier, state=state,
+                           form=form, decisions=service.decisions_for(db.session, supplier.id),
+                           outcomes=rules.OUTCOMES)

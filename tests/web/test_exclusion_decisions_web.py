@@ -1,0 +1,96 @@
+"""Legal records an exclusion decision (issue 16): the supplier page and the dashboard follow
+it, bad input is explained and kept, and a supplier cannot reach the form."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from supplier_dd.models import ExclusionDecision
+from supplier_dd.models.base import utcnow
+from tests.factories import PASSWORD, make_supplier, make_user
+from tests.feedback_helpers import submitted_declaration
+
+
+def _convicted_supplier(session):
+    supplier = make_supplier(session, name="Acme Facilities Ltd", turnover_band="under-36m")
+    contact = make_user(session, "supplier", email="jane@acme.example", supplier=supplier)
+    make_user(session, "legal", email="legal@example.org")
+    session.commit()
+    submitted_declaration(session, supplier, contact, excl_connected_conviction="yes",
+                          excl_details="A former director was convicted in 2024")
+    return supplier
+
+
+def text_of(response) -> str:
+    """The page's words, tags removed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def _dashboard_row(client, name: str) -> str:
+    html = client.get("/officer/risk/").get_data(as_text=True)
+    row = next(r for r in re.findall(r"<tr class=\"govuk-table__row\">.*?</tr>", html, re.S)
+               if name in r)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+
+
+def _today_boxes():
+    today = utcnow().date()
+    return [str(today.day), str(today.month), str(today.year)]
+
+
+def test_legal_records_a_decision_and_the_pages_follow_it(client, session):
+    supplier = _convicted_supplier(session)
+    client.sign_in("legal@example.org", PASSWORD)
+    page = text_of(client.get(f"/officer/suppliers/{supplier.id}"))
+    assert "Mandatory grounds (Schedule 6)" in page
+    assert "A connected person (director, person with significant control or parent):" in page
+    assert "A former director was convicted in 2024" in page
+    assert "No exclusion decision has been recorded" in page
+    assert "Excluded pending review" in _dashboard_row(client, "Acme Facilities Ltd")
+
+    url = f"/officer/suppliers/{supplier.id}/exclusion-decision"
+    response = client.submit(url, {"outcome": "excluded", "likely_to_recur": "yes",
+                                   "reasons": "Conviction of a director in 2024.\nNo steps.",
+                                   "decided_on": _today_boxes()})
+    assert response.status_code == 302
+    page = text_of(client.get(f"/officer/suppliers/{supplier.id}"))
+    assert "Decision Excluded" in page and "Circumstances likely to occur again Yes" in page
+    assert "by legal@example.org" in page or "by Legal" in page
+    assert "No exclusion decision has been recorded" not in page
+    row = _dashboard_row(client, "Acme Facilities Ltd")
+    assert "Excluded" in row and "pending review" not in row
+
+
+def test_a_mandatory_ground_not_likely_to_recur_is_refused_and_kept(client, session):
+    supplier = _convicted_supplier(session)
+    client.sign_in("legal@example.org", PASSWORD)
+    url = f"/officer/suppliers/{supplier.id}/exclusion-decision"
+    response = client.submit(url, {"outcome": "excluded", "likely_to_recur": "no",
+                                   "reasons": "Director left in 2024",
+                                   "decided_on": ["31", "2", "2026"]})
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "There is a problem" in page and "Date must be a real date" in page
+    assert "Director left in 2024" in page  # nothing lost
+
+    response = client.submit(url, {"outcome": "excluded", "likely_to_recur": "no",
+                                   "reasons": "Director left in 2024",
+                                   "decided_on": _today_boxes()})
+    page = text_of(response)
+    assert "There is a problem" in page and "s.57" in page
+    response = client.submit(url, {"reasons": ""})
+    page = text_of(response)
+    for message in ("Select the decision", "Enter the reasons for the decision",
+                    "Enter the date of the decision"):
+        assert message in page
+    assert session.scalars(select(ExclusionDecision)).all() == []
+
+
+def test_a_supplier_cannot_open_or_post_the_decision_form(client, session):
+    supplier = _convicted_supplier(session)
+    client.sign_in("jane@acme.example", PASSWORD)
+    url = f"/officer/suppliers/{supplier.id}/exclusion-decision"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"outcome": "not_excluded"}).status_code in (400, 403)
