@@ -14,21 +14,24 @@ def scores_group():
 @scores_group.command(
     "recompute",
     help="Re-score every supplier in batches. Unchanged results are left alone; changed ones "
-    "become current and the old assessments are kept as history.",
+    "become current and the old assessments are kept as history. With --model, that model "
+    "becomes the active one: new declarations are scored with it from then on.",
 )
 @click.option("--model", "version", default=None,
-              help="Risk model version, such as v1 (default: the current model).")
+              help="Risk model version, such as v2 (default: the active model, v1 until a "
+              "recompute switches it).")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
 @with_appcontext
 def recompute(version: str | None, batch_size: int):
-    from supplier_dd.domain.risk.model import CURRENT_MODEL_VERSION, RiskModelError, load_model
+    from supplier_dd.domain.risk.model import RiskModelError, load_model
     from supplier_dd.extensions import db
     from supplier_dd.models.base import utcnow
     from supplier_dd.services import audit
     from supplier_dd.services.risk import recompute_assessments
+    from supplier_dd.services.risk_models import activate, active_version
 
     try:
-        model = load_model(version or CURRENT_MODEL_VERSION)
+        model = load_model(version or active_version(db.session))
     except RiskModelError as error:
         raise click.UsageError(str(error)) from None
     now = utcnow()
@@ -44,7 +47,12 @@ def recompute(version: str | None, batch_size: int):
                           "scored": progress.done if progress else 0,
                           "changed": progress.changed if progress else 0,
                           "unchanged": progress.unchanged if progress else 0})
+    # Every supplier now has its score under this model: new assessments use it too.
+    switched = activate(db.session, model, utcnow(), audit.CLI)
     db.session.commit()
+    if switched:
+        click.echo(f"Risk model {model.version} is now the active model: new declarations are "
+                   "scored with it.")
     if progress is None:
         click.echo("No suppliers to score.")
         return

@@ -37,6 +37,7 @@ from supplier_dd.models.risk import (
     RiskAssessment,
     SupplierRiskSummary,
 )
+from supplier_dd.models.risk_model_activation import RiskModelActivation
 from supplier_dd.models.shared_answer import SharedAnswer
 from supplier_dd.models.supplier import Supplier
 from supplier_dd.models.user import User
@@ -51,6 +52,7 @@ __all__ = [
     "BulkCampaignSupplier",
     "ApiKey",
     "RemovedBidder",
+    "RiskModelActivation",
     "SharedAnswer",
     "DigestItem",
     "CabinetPack",

@@ -21,7 +21,7 @@ from supplier_dd.domain.ppn import UNCLASSIFIED, ppn_category_for
 from supplier_dd.domain.questionnaire import load_questionnaire
 from supplier_dd.domain.risk.assess import assess, assess_declaration_answers
 from supplier_dd.domain.risk.inherent import InherentProfile
-from supplier_dd.domain.risk.model import RiskModel, load_model
+from supplier_dd.domain.risk.model import RiskModel
 from supplier_dd.domain.risk.plan import ScoringPlan, questionnaire_plan
 from supplier_dd.domain.risk.residual import Assessment
 from supplier_dd.models import Contract, Declaration, Supplier
@@ -35,13 +35,15 @@ from supplier_dd.models.risk import (
 )
 from supplier_dd.services import audit
 from supplier_dd.services.risk_dashboard import forget_headline
+from supplier_dd.services.risk_models import active_model
 
 REASON_SUBMITTED = "declaration_submitted"
 REASON_RECOMPUTE = "recompute"
 REASON_CONTRACTS = "contracts_changed"
 REASON_SUPPLIER_DETAILS = "supplier_details_changed"
+REASON_EVIDENCE = "evidence_changed"
 # Re-scores that keep the officer's review when the rating stays where it was.
-RESCORE_REASONS = (REASON_RECOMPUTE, REASON_CONTRACTS, REASON_SUPPLIER_DETAILS)
+RESCORE_REASONS = (REASON_RECOMPUTE, REASON_CONTRACTS, REASON_SUPPLIER_DETAILS, REASON_EVIDENCE)
 
 
 def supplier_profile(session: Session, supplier: Supplier, model: RiskModel) -> InherentProfile:
@@ -281,7 +283,7 @@ def assess_declaration(session: Session, declaration: Declaration, now: datetime
     """Score a just-submitted declaration and make it the supplier's current assessment."""
     if declaration.status == STATUS_DRAFT:
         raise ValueError("Only a submitted declaration can be scored")
-    model = model or load_model()
+    model = model or active_model(session)
     supplier = declaration.supplier or session.get(Supplier, declaration.supplier_id)
     result = score_supplier(session, supplier, model, declaration, now)
     row, _changed = store_assessment(session, supplier, declaration.id, result, now,
@@ -330,8 +332,8 @@ def rescore_suppliers(session: Session, supplier_ids, now: datetime, *,
     """Score these suppliers again after what the score reads about them changed (their
     contracts' industry and total value, their sector or country), in batches as
     `recompute_assessments` does. An unchanged result changes nothing; a changed one becomes
-    current and is audited."""
-    model = model or load_model()
+    current and is audited. Without `model`, the active model (services.risk_models)."""
+    model = model or active_model(session)
     ids = sorted(set(supplier_ids))
     progress = RecomputeProgress(total=len(ids))
     for start in range(0, len(ids), batch_size):
@@ -343,6 +345,23 @@ def rescore_suppliers(session: Session, supplier_ids, now: datetime, *,
             _recompute_batch(session, model, now, audit.SYSTEM, suppliers, progress, reason)
         session.flush()
     return progress
+
+
+def rescore_supplier(session: Session, supplier_id: int, now: datetime,
+                     actor: audit.Actor | None = None,
+                     reason: str = REASON_EVIDENCE) -> RiskAssessment | None:
+    """Score one supplier again with the active model, for instance when an officer adds or
+    withdraws a verification of an answer (model v2 counts verified answers; v1 ignores them, so
+    under v1 nothing changes). A changed result becomes current, the old one is kept as history
+    and the change is audited; returns the current assessment."""
+    supplier = session.get(Supplier, supplier_id)
+    if supplier is None:
+        return None
+    with _collector_paused():
+        _recompute_batch(session, active_model(session), now, actor or audit.SYSTEM, [supplier],
+                         RecomputeProgress(total=1), reason)
+    session.flush()
+    return current_assessment(session, supplier_id)
 
 
 @contextmanager
