@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select
 
-from supplier_dd.models import ExclusionDecision
+from supplier_dd.models import ExclusionDecision, User
 from supplier_dd.models.base import utcnow
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.feedback_helpers import submitted_declaration
@@ -94,3 +94,30 @@ def test_a_supplier_cannot_open_or_post_the_decision_form(client, session):
     url = f"/officer/suppliers/{supplier.id}/exclusion-decision"
     assert client.get(url).status_code == 403
     assert client.post(url, data={"outcome": "not_excluded"}).status_code in (400, 403)
+
+
+def test_the_dashboard_exclusion_tag_follows_the_decision(app, session):
+    from flask import g, render_template_string
+
+    from supplier_dd.models import SupplierRiskSummary
+    from supplier_dd.services import exclusions
+
+    supplier = _convicted_supplier(session)
+    row = session.scalar(select(SupplierRiskSummary)
+                         .where(SupplierRiskSummary.supplier_id == supplier.id))
+    assert row.excluded_pending_review
+    page = '{% for row in rows %}{% include "risk/_exclusion_tag.html" %}{% endfor %}'
+
+    def tag() -> str:
+        with app.test_request_context():
+            g.pop("exclusion_states", None)  # a fresh request (the tests share an app context)
+            return re.sub(r"\s+", " ", render_template_string(page, rows=[row])).strip()
+
+    assert "Decision needed" in tag()
+    legal = session.scalar(select(User).where(User.email == "legal@example.org"))
+    exclusions.record_decision(session, supplier.id, outcome="not_excluded",
+                               likely_to_recur=False, reasons="The convicted director left "
+                               "in 2024 and the board changed its checks",
+                               decided_on=utcnow().date(), user=legal, now=utcnow())
+    session.commit()
+    assert "Not excluded" in tag() and "Decision needed" not in tag()
