@@ -1,17 +1,18 @@
-"""Awaiting declaration: dashboard rows of suppliers with no submitted declaration are no longer ranked as their inherent-only residual band (issue 16)
+"""Awaiting declaration: suppliers with no submitted declaration are not ranked (issue 16)
 
-The assessments themselves are unchanged (their stored scores and bands stay as scored); only the
-denormalised dashboard row is relabelled, as services/risk.refresh_summary now writes it.
+Their dashboard rows were ranked as the inherent-only residual band; now they are "Awaiting
+declaration" (no rating, nothing to review), as services/risk.refresh_summary writes them. The
+assessments themselves are unchanged: their stored scores and bands stay as scored.
 
 Revision ID: 0028
 Revises: 0027
 """
+from alembic import op
+
 revision = "0028"
 down_revision = "0027"
 branch_labels = None
 depends_on = None
-
-from alembic import op
 
 AWAITING_DECLARATION_RANK = -2
 _AWAITING = (
@@ -20,21 +21,23 @@ _AWAITING = (
 )
 
 
+def _from_assessment(column: str) -> str:
+    return (f" {column} = (SELECT a.{column} FROM risk_assessments a"
+            " WHERE a.id = supplier_risk_summaries.assessment_id)")
+
+
 def upgrade():
     op.execute(
-        "UPDATE supplier_risk_summaries SET residual_rank = %d, residual_band = NULL,"
-        " residual_score = 0 WHERE assessment_id IN (%s)" % (AWAITING_DECLARATION_RANK, _AWAITING)
+        f"UPDATE supplier_risk_summaries SET residual_rank = {AWAITING_DECLARATION_RANK},"
+        " residual_band = NULL, residual_score = 0, review_status = NULL"
+        f" WHERE assessment_id IN ({_AWAITING})"
     )
 
 
 def downgrade():
+    columns = ",".join(_from_assessment(column) for column in
+                       ("residual_rank", "residual_band", "residual_score", "review_status"))
     op.execute(
-        "UPDATE supplier_risk_summaries SET"
-        " residual_rank = (SELECT a.residual_rank FROM risk_assessments a"
-        " WHERE a.id = supplier_risk_summaries.assessment_id),"
-        " residual_band = (SELECT a.residual_band FROM risk_assessments a"
-        " WHERE a.id = supplier_risk_summaries.assessment_id),"
-        " residual_score = (SELECT a.residual_score FROM risk_assessments a"
-        " WHERE a.id = supplier_risk_summaries.assessment_id)"
-        " WHERE residual_rank = %d AND assessment_id IS NOT NULL" % AWAITING_DECLARATION_RANK
+        f"UPDATE supplier_risk_summaries SET{columns}"
+        f" WHERE residual_rank = {AWAITING_DECLARATION_RANK} AND assessment_id IS NOT NULL"
     )

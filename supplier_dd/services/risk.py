@@ -246,7 +246,8 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
             residual_rank=AWAITING_DECLARATION_RANK if awaiting else current.residual_rank,
             excluded_pending_review=current.excluded_pending_review,
             red_flag_count=len(current.red_flags or []),
-            review_status=current.review_status,
+            # Nothing to review until a declaration is in.
+            review_status=None if awaiting else current.review_status,
             assessment_id=current.id,
             assessed_at=current.created_at,
         )

@@ -25,13 +25,14 @@ from supplier_dd.services.risk_dashboard import (
     headline,
 )
 from tests.factories import make_supplier
-from tests.integration.test_risk_workflow import (  # noqa: F401 (a fixture)
-    officer_client,
-    submitted_declaration,
-)
+from tests.integration.test_risk_workflow import officer_client as _officer_client
+from tests.integration.test_risk_workflow import submitted_declaration
 from tests.unit.test_risk_scoring import BEST
 
 NOW = datetime(2026, 11, 20, 9, 0)
+
+
+officer_client = _officer_client  # the fixture, signed in as an officer
 
 
 def _words(html: str) -> str:
@@ -77,6 +78,8 @@ def test_an_undeclared_supplier_is_awaiting_declaration_not_rated(session, two_c
     counts = headline(session, NOW.date())
     assert counts.by_band["High"] + counts.by_band["Critical"] == 1
     assert counts.awaiting == 1 and sum(counts.assessed.values()) == 1
+    # Nothing to review until it declares: only the declared supplier's assessment is.
+    assert counts.to_review == 1 and summary.review_status is None
 
 
 def test_the_rating_filter_and_sort_keep_awaiting_suppliers_apart(session, two_cleaners):

@@ -11,11 +11,7 @@ from supplier_dd.services.council_kpis import council_kpis
 from supplier_dd.services.risk import rescore_suppliers
 from supplier_dd.services.risk_dashboard import forget_headline
 from tests.factories import make_supplier
-from tests.integration.test_risk_workflow import (  # noqa: F401 (a fixture)
-    NOW,
-    officer_client,
-    submitted_declaration,
-)
+from tests.integration.test_risk_workflow import NOW, submitted_declaration
 from tests.unit.test_risk_scoring import BEST
 
 
