@@ -63,8 +63,8 @@ from supplier_dd.models.attestation import (
     SCHEDULE_ACTIVE,
     SCHEDULE_COMPLETED,
 )
-from supplier_dd.services import ServiceError, outbox
-from supplier_dd.services.risk import refresh_next_due
+from supplier_dd.services import ServiceError, audit, outbox
+from supplier_dd.services.risk import RESCORE_LISTENERS, refresh_next_due
 
 LOCAL_ZONE = ZoneInfo("Europe/London")
 # How far from today an officer may date a contract event.
@@ -166,6 +166,48 @@ def schedule_after_submission(
     session.flush()
     refresh_next_due(session, supplier_id)
     return schedule
+
+
+def shorten_for_band(
+    session: Session,
+    *,
+    supplier_id: int,
+    declaration_id: int,
+    residual_band: str | None,
+    now: datetime,
+    actor: audit.Actor = audit.SYSTEM,
+    calendar: WorkingCalendar | None = None,
+    validity: ValidityPolicy = DEFAULT_VALIDITY,
+    policy: ReminderPolicy = DEFAULT_REMINDERS,
+) -> AttestationSchedule | None:
+    """A re-score that raises the residual band of the declaration whose cycle is open shortens
+    that cycle to the new band's period: the due date moves earlier when the new period ends
+    sooner, never later (a lower band leaves the cycle as it is). Audited when it changes."""
+    schedule = active_schedule(session, supplier_id, lock=True)
+    if (schedule is None or schedule.declaration_id != declaration_id
+            or schedule.valid_from is None
+            or validity.months_for(residual_band) >= validity.months_for(schedule.residual_band)):
+        return None
+    before = {"due_on": schedule.due_on.isoformat() if schedule.due_on else None,
+              "residual_band": schedule.residual_band, "reason": schedule.reason}
+    schedule.residual_band = residual_band
+    due = _binding_due(schedule, calendar or england_and_wales(), validity)
+    if schedule.due_on is not None and due.on > schedule.due_on:  # never later
+        due = DueDate(schedule.due_on, schedule.due_on, DueReason(schedule.reason),
+                      schedule.holidays_known)
+    schedule.updated_at = now
+    _apply_due(schedule, due, local_date(now), policy)
+    session.flush()
+    refresh_next_due(session, supplier_id)
+    audit.record(session, "reattestation.shortened", actor, now,
+                 object_type="attestation_schedule", object_id=schedule.id, before=before,
+                 after={"due_on": schedule.due_on.isoformat(),
+                        "residual_band": schedule.residual_band, "reason": schedule.reason},
+                 details={"supplier_id": supplier_id, "declaration_id": declaration_id})
+    return schedule
+
+
+RESCORE_LISTENERS.append(shorten_for_band)
 
 
 def parse_contract_event(value: str) -> DueReason:

@@ -365,6 +365,19 @@ def rescore_supplier(session: Session, supplier_id: int, now: datetime,
     return current_assessment(session, supplier_id)
 
 
+# Called as listener(session, supplier_id=, declaration_id=, residual_band=, now=, actor=) after
+# a re-score changes a declared supplier's assessment. Services call risk, never the reverse, so
+# services.reminders registers its rule here (a raised band shortens the open cycle, issue 16).
+RESCORE_LISTENERS: list = []
+
+
+def _shorten_cycle(session: Session, supplier_id: int, declaration_id: int,
+                   residual_band: str, now: datetime, actor) -> None:
+    for listener in RESCORE_LISTENERS:
+        listener(session, supplier_id=supplier_id, declaration_id=declaration_id,
+                 residual_band=residual_band, now=now, actor=actor)
+
+
 @contextmanager
 def _collector_paused():
     """Cyclic garbage collection off for one batch: the batch's rows and parsed breakdowns are
@@ -409,6 +422,9 @@ def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
                          after=_audit_view(row),
                          details={"supplier_id": supplier.id, "reason": reason,
                                   "model_version": model.version})
+            if declaration_id is not None:
+                _shorten_cycle(session, supplier.id, declaration_id, row.residual_band, now,
+                               actor)
             progress.changed += 1
         else:
             progress.unchanged += 1
