@@ -193,4 +193,26 @@ def import_tenders_command(file: Path, dry_run: bool):
     click.echo(f"Imported {file.name}.")
 
 
+@import_group.command("debarment", help="Import the council's debarment list (CSV: name, "
+                                        "company_number, schedule 6 or 7, listed_on, "
+                                        "expires_on) and check every supplier against it.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_debarment_command(file: Path):
+    from supplier_dd.models.base import utcnow
+    from supplier_dd.services import audit, debarment
+
+    db = _db()
+    result = debarment.import_list(db.session, file.read_text(encoding="utf-8-sig"), utcnow(),
+                                   audit.CLI)
+    if result.errors:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(error, err=True)
+        raise click.ClickException(f"Nothing imported: {len(result.errors)} rows to correct.")
+    db.session.commit()
+    click.echo(f"Imported {result.entries} debarment list entries; checked {result.checked} "
+               f"suppliers, {result.matched} on the list.")
+
+
 COMMANDS = [import_group]

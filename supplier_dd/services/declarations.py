@@ -92,6 +92,10 @@ def _audit_request(session: Session, record: DeclarationRequest, actor: audit.Ac
                  after={"supplier_id": record.supplier_id, "kind": record.kind,
                         "tender_id": record.tender_id, "contract_id": record.contract_id,
                         "due_date": record.due_date, "natural_key": record.natural_key})
+    # Each request checks the supplier against the council's debarment list (issue 16).
+    from supplier_dd.services.debarment import CONTEXT_REQUEST, check_supplier
+
+    check_supplier(session, session.get(Supplier, record.supplier_id), CONTEXT_REQUEST, now)
 
 
 def request_for_tender(session: Session, tender: Tender, due_date: date, requested_by: User | None,

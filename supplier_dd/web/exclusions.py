@@ -13,6 +13,7 @@ from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models import Supplier
 from supplier_dd.models.base import utcnow
+from supplier_dd.services import debarment
 from supplier_dd.services import exclusions as service
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
@@ -31,6 +32,12 @@ def exclusion_state(supplier_id: int) -> service.ExclusionState:
     if supplier_id not in cache:
         cache[supplier_id] = service.state(db.session, supplier_id)
     return cache[supplier_id]
+
+
+@bp.app_template_global("debarment_check")
+def debarment_check(supplier_id: int):
+    """The supplier's latest check against the debarment list (None before any)."""
+    return debarment.latest_check(db.session, supplier_id)
 
 
 @bp.app_template_global("decided_rating")

@@ -121,3 +121,15 @@ def test_the_dashboard_exclusion_tag_follows_the_decision(app, session):
                                decided_on=utcnow().date(), user=legal, now=utcnow())
     session.commit()
     assert "Not excluded" in tag() and "Decision needed" not in tag()
+
+
+def test_a_debarment_list_match_is_shown_on_the_supplier_page(client, session):
+    from supplier_dd.services import audit, debarment
+
+    supplier = _convicted_supplier(session)
+    debarment.import_list(session, "name,schedule\nACME Facilities Limited,7\n", utcnow(),
+                          audit.CLI)
+    session.commit()
+    client.sign_in("legal@example.org", PASSWORD)
+    page = text_of(client.get(f"/officer/suppliers/{supplier.id}"))
+    assert "On the debarment list: ACME Facilities Limited (Schedule 7 ground)" in page
