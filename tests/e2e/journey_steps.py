@@ -136,8 +136,10 @@ def answer_with_mouse(page, overrides: dict | None = None) -> list[str]:
             k: v for k, v in overrides.items() if _question_id(k) == question.id}
         for name, value in values.items():
             fields = _field(page, name)
-            if fields.count() == 0:
-                break  # hidden by an earlier answer (or not revealed yet)
+            # Hidden by an earlier answer: left out by the server, or on the page but hidden
+            # (and disabled) by static/js/follow-ups.js until the answer that asks for it.
+            if fields.count() == 0 or not fields.first.is_visible():
+                break
             kind = fields.first.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
             if kind in ("input:radio", "input:checkbox"):
                 _field(page, name, value).check()
