@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from supplier_dd.domain.risk.model import RESIDUAL_BANDS
+from supplier_dd.domain.risk.residual import DECIDED_EXCLUDED_RANK
 
 MANDATORY = 6
 DISCRETIONARY = 7
@@ -190,6 +193,35 @@ STATUS_LABELS = {
     NOT_EXCLUDED: "Not excluded (decided)",
 }
 AWAITING_DECISION = "awaiting_decision"
+
+
+def decision_covers(decision_declaration_id: int | None, decision_recorded_at: datetime,
+                    declaration_id: int | None, declaration_submitted_at: datetime | None
+                    ) -> bool:
+    """Whether a standing decision covers the supplier's latest submitted declaration: it was
+    made about it, or after it came in (or there is no declaration). A newer declaration that
+    reports a ground waits for a decision again."""
+    if declaration_id is None or decision_declaration_id == declaration_id:
+        return True
+    return declaration_submitted_at is not None and decision_recorded_at >= declaration_submitted_at
+
+
+@dataclass(frozen=True)
+class DecidedRating:
+    rank: int
+    pending_review: bool
+
+
+def rating_after_decision(outcome: str | None, *, pending_review: bool, band: str | None,
+                          rank: int) -> DecidedRating:
+    """Where a supplier ranks once a decision covers its latest declaration (scores stay as
+    scored): excluded ranks above every knock-out still waiting; excludable-but-not-excluded
+    and not-excluded take the residual band the model gave; no decision changes nothing."""
+    if outcome == EXCLUDED:
+        return DecidedRating(DECIDED_EXCLUDED_RANK, pending_review=False)
+    if outcome is not None and pending_review and band in RESIDUAL_BANDS:
+        return DecidedRating(RESIDUAL_BANDS.index(band), pending_review=False)
+    return DecidedRating(rank, pending_review)
 
 
 @dataclass(frozen=True)

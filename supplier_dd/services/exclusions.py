@@ -21,7 +21,7 @@ from supplier_dd.models import Declaration
 from supplier_dd.models.declaration import STATUS_SUBMITTED, STATUS_SUPERSEDED, submitted_answers
 from supplier_dd.models.exclusion import DebarmentCheck, ExclusionDecision
 from supplier_dd.services import audit
-from supplier_dd.services.risk import latest_submitted_declaration
+from supplier_dd.services.risk import latest_submitted_declaration, refresh_summary
 
 
 class DecisionRejected(ValueError):
@@ -73,9 +73,10 @@ def decisions_for(session: Session, supplier_id: int) -> list[ExclusionDecision]
 def _covers(decision: ExclusionDecision | None, declaration: Declaration | None) -> bool:
     if decision is None:
         return False
-    if declaration is None or decision.declaration_id == declaration.id:
-        return True
-    return declaration.submitted_at is not None and decision.created_at >= declaration.submitted_at
+    return rules.decision_covers(
+        decision.declaration_id, decision.created_at,
+        declaration.id if declaration is not None else None,
+        declaration.submitted_at if declaration is not None else None)
 
 
 def state(session: Session, supplier_id: int) -> ExclusionState:
@@ -102,6 +103,34 @@ def status_labels(session: Session, supplier_ids: list[int]) -> dict[int, str]:
     declarations = _latest_declarations(session, list(latest), None)
     return {sid: rules.STATUS_LABELS[d.outcome] for sid, d in latest.items()
             if _covers(d, declarations.get(sid))}
+
+
+def dashboard_tags(session: Session, rows) -> dict[int, str]:
+    """For one page of dashboard rows (risk summaries): each supplier's standing outcome when a
+    decision covers its latest declaration, else AWAITING_DECISION while a knock-out or a
+    reported ground waits for one. Two queries for the page, whatever its size."""
+    supplier_ids = [row.supplier_id for row in rows]
+    if not supplier_ids:
+        return {}
+    latest: dict[int, ExclusionDecision] = {}
+    for decision in session.scalars(
+        select(ExclusionDecision).where(ExclusionDecision.supplier_id.in_(supplier_ids))
+        .order_by(ExclusionDecision.supplier_id, ExclusionDecision.created_at.desc(),
+                  ExclusionDecision.id.desc())
+    ):
+        latest.setdefault(decision.supplier_id, decision)
+    pending = {row.supplier_id for row in rows if row.excluded_pending_review}
+    declarations = _latest_declarations(session, list(latest), None) if latest else {}
+    tags: dict[int, str] = {}
+    for supplier_id in supplier_ids:
+        decision = latest.get(supplier_id)
+        if decision is not None and _covers(decision, declarations.get(supplier_id)):
+            tags[supplier_id] = decision.outcome
+        elif supplier_id in pending or (
+                decision is not None
+                and _screening(declarations.get(supplier_id)).any_ground):
+            tags[supplier_id] = rules.AWAITING_DECISION
+    return tags
 
 
 def record_decision(
@@ -149,6 +178,8 @@ def record_decision(
                "decided_on": decided_on.isoformat(), "grounds": decision.grounds,
                "declaration_id": decision.declaration_id},
     )
+    # The dashboard ranks and labels the supplier by the decision from now on.
+    refresh_summary(session, supplier_id, now)
     return decision
 
 

@@ -17,6 +17,7 @@ from functools import cache
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, defer
 
+from supplier_dd.domain import exclusions as exclusion_rules
 from supplier_dd.domain.ppn import UNCLASSIFIED, ppn_category_for
 from supplier_dd.domain.questionnaire import load_questionnaire
 from supplier_dd.domain.risk.assess import assess, assess_declaration_answers
@@ -27,6 +28,7 @@ from supplier_dd.domain.risk.residual import Assessment
 from supplier_dd.models import Contract, Declaration, Supplier
 from supplier_dd.models.attestation import SCHEDULE_ACTIVE, AttestationSchedule
 from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED, submitted_answers
+from supplier_dd.models.exclusion import ExclusionDecision
 from supplier_dd.models.risk import (
     AWAITING_DECLARATION_RANK,
     REVIEW_TO_REVIEW,
@@ -237,14 +239,18 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
         # Scored on inherent risk alone: "Awaiting declaration", ranked and counted apart from
         # the assessed bands, with no residual figure (the assessment row keeps what was scored).
         awaiting = current.awaiting_declaration
+        decided = exclusion_rules.rating_after_decision(
+            _covering_decision_outcome(session, supplier_id),
+            pending_review=current.excluded_pending_review, band=current.residual_band,
+            rank=current.residual_rank)
         values.update(
             inherent_score=current.inherent_score,
             inherent_band=current.inherent_band,
             maturity_percent=current.maturity_percent,
             residual_score=0 if awaiting else current.residual_score,
             residual_band=None if awaiting else current.residual_band,
-            residual_rank=AWAITING_DECLARATION_RANK if awaiting else current.residual_rank,
-            excluded_pending_review=current.excluded_pending_review,
+            residual_rank=AWAITING_DECLARATION_RANK if awaiting else decided.rank,
+            excluded_pending_review=decided.pending_review,
             red_flag_count=len(current.red_flags or []),
             # Nothing to review until a declaration is in.
             review_status=None if awaiting else current.review_status,
@@ -257,6 +263,25 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
         .values(**values)
     )
     forget_headline()
+
+
+def _covering_decision_outcome(session: Session, supplier_id: int) -> str | None:
+    """The outcome of the standing exclusion decision if it covers the latest submitted
+    declaration (services.exclusions records decisions; the rule is domain.exclusions')."""
+    decision = session.execute(
+        select(ExclusionDecision.outcome, ExclusionDecision.declaration_id,
+               ExclusionDecision.created_at)
+        .where(ExclusionDecision.supplier_id == supplier_id)
+        .order_by(ExclusionDecision.created_at.desc(), ExclusionDecision.id.desc()).limit(1)
+    ).first()
+    if decision is None:
+        return None
+    declaration = latest_submitted_declaration(session, supplier_id)
+    covers = exclusion_rules.decision_covers(
+        decision.declaration_id, decision.created_at,
+        declaration.id if declaration is not None else None,
+        declaration.submitted_at if declaration is not None else None)
+    return decision.outcome if covers else None
 
 
 def refresh_next_due(session: Session, supplier_id: int) -> None:

@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session
 
 from supplier_dd.domain.organisations import normalise_company_number, sectors
 from supplier_dd.domain.risk.model import RESIDUAL_BANDS, RiskModel
-from supplier_dd.domain.risk.residual import EXCLUDED_PENDING_REVIEW, EXCLUDED_RANK
+from supplier_dd.domain.risk.residual import (
+    DECIDED_EXCLUDED,
+    DECIDED_EXCLUDED_RANK,
+    EXCLUDED_PENDING_REVIEW,
+    EXCLUDED_RANK,
+)
 from supplier_dd.models import Supplier, Tender, tender_invitations
 from supplier_dd.models.risk import (
     AWAITING_DECLARATION,
@@ -33,13 +38,16 @@ NOT_ASSESSED = "Not assessed"
 # Filter value -> stored rank. Knock-outs rank above Critical; never-assessed below Low, then
 # suppliers awaiting a declaration (inherent risk only), counted apart from the assessed bands.
 BAND_RANKS = {
+    DECIDED_EXCLUDED: DECIDED_EXCLUDED_RANK,
     EXCLUDED_PENDING_REVIEW: EXCLUDED_RANK,
     **{band: rank for rank, band in enumerate(RESIDUAL_BANDS)},
     NOT_ASSESSED: NOT_ASSESSED_RANK,
     AWAITING_DECLARATION: AWAITING_DECLARATION_RANK,
 }
 # The ratings of suppliers whose declaration has been assessed.
-ASSESSED_BANDS = (EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS))
+ASSESSED_BANDS = (DECIDED_EXCLUDED, EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS))
+# The trend counts assessments as scored; exclusion decisions are not part of them.
+TREND_BANDS = (EXCLUDED_PENDING_REVIEW, *reversed(RESIDUAL_BANDS), AWAITING_DECLARATION)
 RANK_LABELS = {rank: label for label, rank in BAND_RANKS.items()}
 REVIEW_LABELS = {"to_review": "To review", "accepted": "Accepted", "queried": "Queried",
                  "rejected": "Rejected"}
@@ -364,6 +372,7 @@ def band_counts_over_time(session: Session, today: date, months: int = 12
                        RiskAssessment.superseded_at > moment))
             .group_by(rating_rank)
         ).all())
+        # Assessments as scored: a later exclusion decision is not part of the trend.
         series.append((end, {label: counts.get(rank, 0) for label, rank in BAND_RANKS.items()
-                             if rank != NOT_ASSESSED_RANK}))
+                             if rank not in (NOT_ASSESSED_RANK, DECIDED_EXCLUDED_RANK)}))
     return series

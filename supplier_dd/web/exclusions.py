@@ -62,17 +62,14 @@ DECISION_TAGS = {
 
 
 @bp.app_template_global("exclusion_tag")
-def exclusion_tag(supplier_id: int, pending_review: bool) -> dict | None:
-    """The dashboard's exclusion tag for one supplier: its decision, or "Decision needed"."""
-    if not pending_review and service.latest_decision(db.session, supplier_id) is None:
+def exclusion_tag(state_key: str | None) -> dict | None:
+    """The dashboard's exclusion tag from services.exclusions.dashboard_tags: the decision, or
+    "Decision needed"."""
+    if state_key is None:
         return None
-    state = exclusion_state(supplier_id)
-    if state.status_label is not None:
-        outcome = state.decision.outcome
-        return {"text": rules.OUTCOMES[outcome], "classes": DECISION_TAGS[outcome]}
-    if pending_review or state.awaiting_decision:
+    if state_key == rules.AWAITING_DECISION:
         return {"text": "Decision needed", "classes": "govuk-tag--purple"}
-    return None
+    return {"text": rules.OUTCOMES[state_key], "classes": DECISION_TAGS[state_key]}
 
 
 @bp.route("/suppliers/<int:supplier_id>/exclusion-decision", methods=["GET", "POST"])

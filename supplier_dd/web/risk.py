@@ -30,7 +30,7 @@ from supplier_dd.infrastructure.spreadsheets import CsvWriter, Identifier, write
 from supplier_dd.models import Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import AWAITING_DECLARATION, CorrectiveAction, ReviewQuery
-from supplier_dd.services import ServiceError, notifications
+from supplier_dd.services import ServiceError, exclusions, notifications
 from supplier_dd.services import review as review_service
 from supplier_dd.services.council_kpis import council_kpis
 from supplier_dd.services.declarations import questionnaire_of, submitted_answers
@@ -40,6 +40,7 @@ from supplier_dd.services.risk_dashboard import (
     DECLARATION_LABELS,
     RANK_LABELS,
     REVIEW_LABELS,
+    TREND_BANDS,
     DashboardFilters,
     band_counts_over_time,
     dashboard_page,
@@ -110,6 +111,7 @@ def dashboard():
         "risk/dashboard.html", filters=filters, rows=rows, total=total, page=page,
         per_page=PER_PAGE, headline=counts, choices=filter_choices(db.session, filters.tender),
         rank_labels=RANK_LABELS, review_labels=REVIEW_LABELS,
+        exclusion_tags=exclusions.dashboard_tags(db.session, rows),
         declaration_labels=DECLARATION_LABELS, today=today,
         band_options=[*ASSESSED_BANDS, AWAITING_DECLARATION, "Not assessed"],
     )
@@ -170,7 +172,7 @@ def overview():
     return render_template(
         "risk/overview.html", cells=cells, inherent_bands=inherent_bands,
         maturity_bands=maturity_bands, matrix=model.residual_matrix, series=series,
-        series_bands=[*ASSESSED_BANDS, AWAITING_DECLARATION],
+        series_bands=TREND_BANDS,
     )
 
 

@@ -106,7 +106,8 @@ def test_header_links_keep_the_filters_and_mark_the_current_column(client, suppl
     assert name_link == {"sort": ["name"], "order": ["asc"], "q": ["ltd"]}
     page = text_of(response)
     assert "Sorted by residual score, highest first" in page
-    assert "Excluded pending review (a knock-out answer) ranks above Critical" in page
+    assert ("Excluded pending review (a knock-out answer waiting for an exclusion decision) "
+            "above Critical" in page)
 
     ascending = client.get("/officer/risk/?sort=residual&order=asc")
     assert [h["aria-sort"] for h in _headers(ascending) if h["aria-sort"]] == ["ascending"]

@@ -93,3 +93,40 @@ def test_a_decision_needs_reasons_a_past_date_and_answers():
         "outcome", "likely_to_recur", "reasons", "decided_on"}
     (error,) = decide(screening, ex.NOT_EXCLUDED, False, decided_on=date(2026, 12, 3))
     assert error == ("decided_on", "The date of the decision must be today or in the past")
+
+# --- Where a decided supplier ranks ------------------------------------------------------------
+
+def test_a_decision_settles_where_a_knock_out_ranks():
+    from supplier_dd.domain.exclusions import (
+        EXCLUDABLE_NOT_EXCLUDED,
+        EXCLUDED,
+        NOT_EXCLUDED,
+        rating_after_decision,
+    )
+    from supplier_dd.domain.risk.residual import DECIDED_EXCLUDED_RANK, EXCLUDED_RANK
+
+    waiting = rating_after_decision(None, pending_review=True, band="Critical", rank=EXCLUDED_RANK)
+    assert (waiting.rank, waiting.pending_review) == (EXCLUDED_RANK, True)
+    excluded = rating_after_decision(EXCLUDED, pending_review=True, band="Critical",
+                                     rank=EXCLUDED_RANK)
+    assert excluded.rank == DECIDED_EXCLUDED_RANK > EXCLUDED_RANK
+    assert not excluded.pending_review
+    for outcome in (NOT_EXCLUDED, EXCLUDABLE_NOT_EXCLUDED):
+        kept = rating_after_decision(outcome, pending_review=True, band="High",
+                                     rank=EXCLUDED_RANK)
+        assert (kept.rank, kept.pending_review) == (2, False)  # High, as scored
+    # A decision about a supplier that is not a knock-out leaves its band where it was.
+    plain = rating_after_decision(NOT_EXCLUDED, pending_review=False, band="Low", rank=0)
+    assert (plain.rank, plain.pending_review) == (0, False)
+
+
+def test_a_decision_covers_the_declaration_it_was_made_about_or_one_before_it():
+    from datetime import datetime
+
+    from supplier_dd.domain.exclusions import decision_covers
+
+    decided = datetime(2026, 6, 1, 12)
+    assert decision_covers(7, decided, 7, datetime(2026, 7, 1))
+    assert decision_covers(None, decided, 8, datetime(2026, 5, 1))
+    assert not decision_covers(7, decided, 8, datetime(2026, 7, 1))  # a newer declaration
+    assert decision_covers(7, decided, None, None)

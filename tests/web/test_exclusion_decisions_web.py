@@ -111,7 +111,9 @@ def test_the_dashboard_exclusion_tag_follows_the_decision(app, session):
     def tag() -> str:
         with app.test_request_context():
             g.pop("exclusion_states", None)  # a fresh request (the tests share an app context)
-            return re.sub(r"\s+", " ", render_template_string(page, rows=[row])).strip()
+            tags = exclusions.dashboard_tags(session, [row])
+            return re.sub(r"\s+", " ", render_template_string(page, rows=[row],
+                                                             exclusion_tags=tags)).strip()
 
     assert "Decision needed" in tag()
     legal = session.scalar(select(User).where(User.email == "legal@example.org"))
@@ -133,3 +135,53 @@ def test_a_debarment_list_match_is_shown_on_the_supplier_page(client, session):
     client.sign_in("legal@example.org", PASSWORD)
     page = text_of(client.get(f"/officer/suppliers/{supplier.id}"))
     assert "On the debarment list: ACME Facilities Limited (Schedule 7 ground)" in page
+
+
+def _decide(session, supplier, outcome: str, likely_to_recur: bool):
+    from supplier_dd.services import exclusions
+
+    legal = session.scalar(select(User).where(User.email == "legal@example.org"))
+    exclusions.record_decision(session, supplier.id, outcome=outcome,
+                               likely_to_recur=likely_to_recur,
+                               reasons="Reasons the decision-maker recorded",
+                               decided_on=utcnow().date(), user=legal, now=utcnow())
+    session.commit()
+
+
+def _export_ratings(client) -> dict[str, str]:
+    import csv
+    import io
+
+    text = client.get("/officer/risk/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return {row["Supplier"]: row["Rating"] for row in rows}
+
+
+def test_a_decision_moves_the_supplier_in_the_rating_order_and_the_export(client, session):
+    from supplier_dd.models import SupplierRiskSummary
+    from supplier_dd.services.risk_dashboard import BAND_RANKS
+
+    supplier = _convicted_supplier(session)
+    client.sign_in("legal@example.org", PASSWORD)
+    assert _export_ratings(client)["Acme Facilities Ltd"] == "Excluded pending review"
+
+    _decide(session, supplier, "not_excluded", likely_to_recur=False)
+    summary = session.get(SupplierRiskSummary, supplier.id)
+    session.refresh(summary)
+    # Ranked by the band it was scored, no longer as a knock-out waiting for a decision.
+    assert not summary.excluded_pending_review
+    rating = _export_ratings(client)["Acme Facilities Ltd"]
+    assert rating == summary.residual_band and rating != "Excluded pending review"
+    assert "Decision needed" not in _dashboard_row(client, "Acme Facilities Ltd")
+    assert "Not excluded" in _dashboard_row(client, "Acme Facilities Ltd")
+
+    _decide(session, supplier, "excluded", likely_to_recur=True)
+    assert _export_ratings(client)["Acme Facilities Ltd"] == "Excluded"
+    session.refresh(summary)
+    # Decided exclusions sort above everything, knock-outs still waiting included.
+    assert summary.residual_rank > max(rank for label, rank in BAND_RANKS.items()
+                                       if label != "Excluded")
+    filtered = text_of(client.get("/officer/risk/?band=Excluded"))
+    assert "Acme Facilities Ltd" in filtered
+    pending = text_of(client.get("/officer/risk/?band=Excluded+pending+review"))
+    assert "Acme Facilities Ltd" not in pending

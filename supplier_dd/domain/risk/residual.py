@@ -12,6 +12,10 @@ from supplier_dd.domain.risk.model import RESIDUAL_BANDS, RiskModel
 EXCLUDED_PENDING_REVIEW = "Excluded pending review"
 # Sort order for officers: knock-outs first, then Critical down to Low.
 EXCLUDED_RANK = len(RESIDUAL_BANDS)
+# A knock-out the council has decided to exclude: settled, and above everything else, so the
+# suppliers that must not be used sort first.
+DECIDED_EXCLUDED = "Excluded"
+DECIDED_EXCLUDED_RANK = EXCLUDED_RANK + 1
 
 
 @dataclass(frozen=True)
