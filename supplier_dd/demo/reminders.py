@@ -20,8 +20,8 @@ from supplier_dd.infrastructure.bank_holidays import england_and_wales
 from supplier_dd.models import AttestationReminder, AttestationSchedule, OutboxMessage, Supplier
 from supplier_dd.models.attestation import SCHEDULE_ACTIVE
 from supplier_dd.services import outbox
+from supplier_dd.services.next_due import refresh_next_due
 from supplier_dd.services.reminders import local_date, send_digests, sweep_batch
-from supplier_dd.services.risk import refresh_next_due
 
 # Slug -> days from today to the re-attestation due date (negative: overdue).
 DUE_IN_DAYS = {

@@ -64,7 +64,7 @@ from supplier_dd.models.attestation import (
     SCHEDULE_COMPLETED,
 )
 from supplier_dd.services import ServiceError, audit, outbox
-from supplier_dd.services.risk import RESCORE_LISTENERS, refresh_next_due
+from supplier_dd.services.next_due import refresh_next_due
 
 LOCAL_ZONE = ZoneInfo("Europe/London")
 # How far from today an officer may date a contract event.
@@ -206,8 +206,6 @@ def shorten_for_band(
                  details={"supplier_id": supplier_id, "declaration_id": declaration_id})
     return schedule
 
-
-RESCORE_LISTENERS.append(shorten_for_band)
 
 
 def parse_contract_event(value: str) -> DueReason:

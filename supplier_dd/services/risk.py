@@ -26,7 +26,6 @@ from supplier_dd.domain.risk.model import RiskModel
 from supplier_dd.domain.risk.plan import ScoringPlan, questionnaire_plan
 from supplier_dd.domain.risk.residual import Assessment
 from supplier_dd.models import Contract, Declaration, Supplier
-from supplier_dd.models.attestation import SCHEDULE_ACTIVE, AttestationSchedule
 from supplier_dd.models.declaration import STATUS_DRAFT, STATUS_SUBMITTED, submitted_answers
 from supplier_dd.models.exclusion import ExclusionDecision
 from supplier_dd.models.risk import (
@@ -36,6 +35,8 @@ from supplier_dd.models.risk import (
     SupplierRiskSummary,
 )
 from supplier_dd.services import audit
+from supplier_dd.services.next_due import next_due_on
+from supplier_dd.services.reminders import shorten_for_band
 from supplier_dd.services.risk_dashboard import forget_headline
 from supplier_dd.services.risk_models import active_model
 
@@ -228,7 +229,7 @@ def refresh_summary(session: Session, supplier_id: int, now: datetime, *,
         .order_by(Declaration.id.desc())
         .limit(1)
     ).first()
-    due_on = _next_due_on(session, supplier_id)
+    due_on = next_due_on(session, supplier_id)
     values = {
         "latest_declaration_status": latest[0] if latest else None,
         "latest_declaration_at": latest[1] if latest else None,
@@ -282,26 +283,6 @@ def _covering_decision_outcome(session: Session, supplier_id: int) -> str | None
         declaration.id if declaration is not None else None,
         declaration.submitted_at if declaration is not None else None)
     return decision.outcome if covers else None
-
-
-def refresh_next_due(session: Session, supplier_id: int) -> None:
-    """Copy the active re-attestation cycle's due date to the dashboard row, whenever a cycle
-    starts or its due date moves: the dashboard's 'Overdue' reads it from there."""
-    session.execute(
-        update(SupplierRiskSummary)
-        .where(SupplierRiskSummary.supplier_id == supplier_id)
-        .values(next_due_on=_next_due_on(session, supplier_id))
-    )
-    forget_headline()
-
-
-def _next_due_on(session: Session, supplier_id: int):
-    return session.scalar(
-        select(func.min(AttestationSchedule.due_on)).where(
-            AttestationSchedule.supplier_id == supplier_id,
-            AttestationSchedule.status == SCHEDULE_ACTIVE,
-        )
-    )
 
 
 def assess_declaration(session: Session, declaration: Declaration, now: datetime,
@@ -390,17 +371,11 @@ def rescore_supplier(session: Session, supplier_id: int, now: datetime,
     return current_assessment(session, supplier_id)
 
 
-# Called as listener(session, supplier_id=, declaration_id=, residual_band=, now=, actor=) after
-# a re-score changes a declared supplier's assessment. Services call risk, never the reverse, so
-# services.reminders registers its rule here (a raised band shortens the open cycle, issue 16).
-RESCORE_LISTENERS: list = []
-
-
 def _shorten_cycle(session: Session, supplier_id: int, declaration_id: int,
                    residual_band: str, now: datetime, actor) -> None:
-    for listener in RESCORE_LISTENERS:
-        listener(session, supplier_id=supplier_id, declaration_id=declaration_id,
-                 residual_band=residual_band, now=now, actor=actor)
+    """A re-score that raised the band shortens the open re-attestation cycle (issue 16)."""
+    shorten_for_band(session, supplier_id=supplier_id, declaration_id=declaration_id,
+                     residual_band=residual_band, now=now, actor=actor)
 
 
 @contextmanager
