@@ -6,16 +6,24 @@ from datetime import date, datetime
 
 from supplier_dd.domain.risk.model import load_model
 from supplier_dd.models.risk import AssessmentReview, CorrectiveAction, ReviewQuery
-from supplier_dd.services.risk import REASON_RECOMPUTE, score_supplier, store_assessment
+from supplier_dd.services.risk import (
+    REASON_RECOMPUTE,
+    latest_submitted_declaration,
+    score_supplier,
+    store_assessment,
+)
 
 NOW = datetime(2026, 11, 20, 9, 0)
 
 
 def add_risk_records(session, supplier, officer=None) -> dict:
-    """Score the supplier (no declaration), and add a query and an open corrective action."""
-    result = score_supplier(session, supplier, load_model(), None)
-    assessment, _changed = store_assessment(session, supplier, None, result, NOW,
-                                            REASON_RECOMPUTE)
+    """Score the supplier on its latest submitted declaration (inherent risk only, awaiting a
+    declaration, if it has none), and add a query and an open corrective action."""
+    declaration = latest_submitted_declaration(session, supplier.id)
+    result = score_supplier(session, supplier, load_model(), declaration)
+    assessment, _changed = store_assessment(
+        session, supplier, declaration.id if declaration is not None else None, result, NOW,
+        REASON_RECOMPUTE)
     review = AssessmentReview(assessment_id=assessment.id, supplier_id=supplier.id,
                               decision="query", reason="Check fees",
                               decided_by_id=officer.id if officer else None, decided_at=NOW)

@@ -65,3 +65,17 @@ def test_every_piece_of_the_old_page_is_still_there(client, session):
 
 def text_of_html(html: str) -> str:
     return re.sub(r"\s+", " ", html)
+
+
+def test_a_supplier_awaiting_a_declaration_shows_no_residual_rating(client, session):
+    supplier = make_supplier(session, name="Quiet Accountants LLP", sector="Accounting")
+    make_user(session, "officer", email="officer@example.org")
+    add_risk_records(session, supplier)
+    session.commit()
+    client.sign_in("officer@example.org", PASSWORD)
+    html = client.get(f"/officer/suppliers/{supplier.id}").get_data(as_text=True)
+    accordion = html.index('data-module="govuk-accordion"')
+    summary = text_of_html(html[html.index('id="risk"'):accordion])
+    assert "Awaiting declaration" in summary
+    assert "No residual rating until the supplier submits a declaration" in summary
+    assert "inherent risk" in summary and "Residual score" not in summary
