@@ -33,6 +33,7 @@ class ImportResult:
     entries: int = 0
     checked: int = 0
     matched: int = 0
+    already_listed: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -76,6 +77,8 @@ def parse(text: str) -> tuple[list[DebarmentEntry], list[str]]:
             listed_on=_date(row.get("listed_on"), row_number, "listed_on", errors),
             expires_on=_date(row.get("expires_on"), row_number, "expires_on", errors),
         ))
+    if not entries and not errors:
+        errors.append("The file has no entries under its header row")
     return entries, errors
 
 
@@ -105,22 +108,53 @@ def import_list(session: Session, text: str, now: datetime, actor: audit.Actor, 
                 batch_id: int | None = None) -> ImportResult:
     """Add the file's entries and check every supplier against the list (audited
     `debarment.imported`). Nothing is added when any row is wrong."""
-    entries, errors = parse(text)
+    parsed, errors = parse(text)
     if errors:
         return ImportResult(errors=errors)
-    for entry in entries:
-        entry.import_batch_id = batch_id
-    session.add_all(entries)
+    # Importing the same list again adds nothing twice.
+    known = {_entry_key(entry) for entry in session.scalars(select(DebarmentEntry))}
+    new_entries = []
+    for entry in parsed:
+        if _entry_key(entry) not in known:
+            known.add(_entry_key(entry))
+            entry.import_batch_id = batch_id
+            new_entries.append(entry)
+    session.add_all(new_entries)
     session.flush()
-    result = ImportResult(entries=len(entries))
+    result = ImportResult(entries=len(new_entries), already_listed=len(parsed) - len(new_entries))
     for supplier in session.scalars(select(Supplier).order_by(Supplier.id)):
         check = check_supplier(session, supplier, CONTEXT_IMPORT, now)
         result.checked += 1
         result.matched += check.matched
     audit.record(session, "debarment.imported", actor, now, object_type="debarment_list",
-                 after={"entries": result.entries, "checked": result.checked,
-                        "matched": result.matched})
+                 after={"entries": result.entries, "already_listed": result.already_listed,
+                        "checked": result.checked, "matched": result.matched})
     return result
+
+
+def _entry_key(entry: DebarmentEntry) -> tuple:
+    return (entry.normalised_name, entry.company_number, entry.schedule, entry.listed_on,
+            entry.expires_on)
+
+
+def entries(session: Session) -> list[DebarmentEntry]:
+    """The list as it stands, in name order."""
+    return list(session.scalars(
+        select(DebarmentEntry).order_by(DebarmentEntry.normalised_name, DebarmentEntry.id)))
+
+
+def suppliers_on_the_list(session: Session) -> list[tuple[Supplier, DebarmentCheck]]:
+    """Suppliers whose latest check found them on the list, with that check."""
+    found = []
+    for supplier in session.scalars(
+        select(Supplier).where(Supplier.id.in_(
+            select(DebarmentCheck.supplier_id).where(DebarmentCheck.matched.is_(True))))
+        .order_by(Supplier.name)
+    ):
+        check = latest_check(session, supplier.id)
+        if check is not None and check.matched:
+            found.append((supplier, check))
+    return found
 
 
 def latest_check(session: Session, supplier_id: int) -> DebarmentCheck | None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+)
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -35,3 +41,11 @@ class ExclusionDecisionForm(Form):
     decided_on = GovDateField("Date of the decision",
                               required_message="Enter the date of the decision")
     submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+
+class DebarmentListForm(Form):
+    file = FileField(
+        "Debarment list", widget=GovFileInput(),
+        validators=[FileRequired(message="Select the debarment list CSV file")],
+    )
+    submit = SubmitField("Import and check every supplier", widget=GovSubmitInput())

@@ -4,7 +4,7 @@ knock-out rating ("Excluded pending review") is shown."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from supplier_dd.domain import exclusions as rules
@@ -17,7 +17,7 @@ from supplier_dd.services import debarment
 from supplier_dd.services import exclusions as service
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
-from supplier_dd.web.exclusion_forms import ExclusionDecisionForm
+from supplier_dd.web.exclusion_forms import DebarmentListForm, ExclusionDecisionForm
 
 bp = Blueprint("exclusions", __name__, url_prefix="/officer")
 bp.add_app_template_global(rules.OUTCOMES, "exclusion_outcomes")
@@ -98,3 +98,50 @@ def decide(supplier_id: int):
     return render_template("officer/exclusion_decision.html", supplier=supplier, state=state,
                            form=form, decisions=service.decisions_for(db.session, supplier.id),
                            outcomes=rules.OUTCOMES)
+
+
+def _list_text(upload, max_bytes: int) -> tuple[str | None, str | None]:
+    """The uploaded list as text, or why it cannot be read (checked by content, not by name)."""
+    content = upload.stream.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        return None, f"The file is larger than {max_bytes // (1024 * 1024)} MB"
+    if not content.strip():
+        return None, "The selected file is empty"
+    if b"\0" in content or content.startswith((b"PK", b"%PDF")):
+        return None, "The file must be a CSV file (a spreadsheet saved as CSV UTF-8)"
+    try:
+        return content.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return None, "The file must be saved as CSV UTF-8 (in Excel: Save as, CSV UTF-8)"
+
+
+@bp.route("/debarment-list", methods=["GET", "POST"])
+@requires(Permission.DECIDE_EXCLUSIONS)
+def debarment_list():
+    """The council's debarment list: import it from a CSV (every supplier is checked against it
+    at once, and each supplier again at every declaration request) and see who is on it."""
+    form = DebarmentListForm()
+    row_problems: list[str] = []
+    if form.validate_on_submit():
+        settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+        text, problem = _list_text(form.file.data, settings.upload_max_bytes)
+        result = None if problem else debarment.import_list(
+            db.session, text, utcnow(), request_actor())
+        if problem or result.errors:
+            db.session.rollback()
+            row_problems = [] if problem else result.errors
+            form.file.errors = [problem or (
+                "Nothing was imported: correct the problems listed under the file box and "
+                "upload the file again" if len(row_problems) > 1
+                else f"Nothing was imported: {row_problems[0]}")]
+        else:
+            db.session.commit()
+            already = (f", {result.already_listed} already on the list"
+                       if result.already_listed else "")
+            flash(f"Debarment list imported: {result.entries} new entries{already}. "
+                  f"Checked {result.checked} suppliers: {result.matched} on the list.")
+            return redirect(url_for("exclusions.debarment_list"))
+    return render_template(
+        "officer/debarment_list.html", form=form, row_problems=row_problems, entries=debarment.entries(db.session),
+        on_the_list=debarment.suppliers_on_the_list(db.session), today=utcnow().date(),
+        max_mb=current_app.config["SUPPLIER_DD_SETTINGS"].upload_max_bytes // (1024 * 1024))

@@ -26,7 +26,7 @@ MUST_SHOW_ERRORS = {
     "programme.import_action_plan", "programme.edit_action", "programme.new_training",
     "programme.new_referral", "programme.new_evidence",
     "imports.upload_contracts", "imports.upload_registry", "imports.upload_tenders",
-    "exclusions.decide",
+    "exclusions.decide", "exclusions.debarment_list",
 }
 # Confirmation pages whose optional fields make an empty submission the action itself: removing
 # the bidder would leave the award form after it with nobody to award to.

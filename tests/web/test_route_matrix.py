@@ -129,6 +129,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     # Exclusion decisions (issue 16): legal and officers record them.
     "exclusions.decide": ("GET", "/officer/suppliers/{other_supplier}/exclusion-decision",
                           expect(302, 403, 200, 200, 200, safeguarding=403)),
+    "exclusions.debarment_list": ("GET", "/officer/debarment-list",
+                                  expect(302, 403, 200, 200, 200, safeguarding=403)),
     "auth.accept": ("GET", "/invitation/not-a-real-token", expect(404, 404, 404, 404, 404)),
     # Forgotten your password? (issue 21): public, and a made-up link is simply not found.
     "password_reset.forgotten": ("GET", "/forgotten-password", PUBLIC),
