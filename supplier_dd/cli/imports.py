@@ -211,8 +211,9 @@ def import_debarment_command(file: Path):
             click.echo(error, err=True)
         raise click.ClickException(f"Nothing imported: {len(result.errors)} rows to correct.")
     db.session.commit()
-    click.echo(f"Imported {result.entries} debarment list entries; checked {result.checked} "
-               f"suppliers, {result.matched} on the list.")
+    already = f" ({result.already_listed} already on the list)" if result.already_listed else ""
+    click.echo(f"Imported {result.entries} debarment list entries{already}; checked "
+               f"{result.checked} suppliers, {result.matched} on the list.")
 
 
 COMMANDS = [import_group]
