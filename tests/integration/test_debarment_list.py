@@ -36,7 +36,7 @@ def test_import_checks_every_supplier_by_number_or_name(session):
     assert not matched[lapsed.id].matched  # the listing expired
     assert {c.context for c in matched.values()} == {"import"}
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "debarment.imported"))
-    assert entry.after == {"entries": 3, "checked": 4, "matched": 2}
+    assert entry.after == {"entries": 3, "already_listed": 0, "checked": 4, "matched": 2}
     assert exclusions.debarment_check_counts(session, now.date(), now.date()) == {
         "checked": 4, "matched": 2}
 
