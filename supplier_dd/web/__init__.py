@@ -12,6 +12,7 @@ def blueprints():
         corrective_actions,
         declaration_requests,
         declarations,
+        evidence_verification,
         exclusions,
         imports,
         officer,
@@ -32,4 +33,4 @@ def blueprints():
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
             officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
-            corrective_actions.bp, exclusions.bp]
+            corrective_actions.bp, exclusions.bp, evidence_verification.bp]

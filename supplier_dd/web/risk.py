@@ -30,11 +30,11 @@ from supplier_dd.infrastructure.spreadsheets import CsvWriter, Identifier, write
 from supplier_dd.models import Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import AWAITING_DECLARATION, CorrectiveAction, ReviewQuery
-from supplier_dd.services import ServiceError, exclusions, notifications
+from supplier_dd.services import ServiceError, answer_verification, exclusions, notifications
 from supplier_dd.services import review as review_service
 from supplier_dd.services.council_kpis import council_kpis
 from supplier_dd.services.declarations import questionnaire_of, submitted_answers
-from supplier_dd.services.risk import assessment_history, current_assessment
+from supplier_dd.services.risk import assessment_history, current_assessment, scoring_plan_for
 from supplier_dd.services.risk_dashboard import (
     ASSESSED_BANDS,
     DECLARATION_LABELS,
@@ -224,7 +224,18 @@ def review(supplier_id: int):
     return render_template("risk/review.html", form=form, supplier=supplier,
                            assessment=assessment, sections=sections,
                            selected=set(form.questions.data or []),
-                           comment_name=question_comment_name)
+                           comment_name=question_comment_name, **_evidence_context(assessment))
+
+
+def _evidence_context(assessment) -> dict:
+    """What backs each scored answer of the assessed declaration, for the review page."""
+    declaration = assessment.declaration
+    if declaration is None:
+        return {"scored_ids": frozenset(), "evidence": {}}
+    plan = scoring_plan_for(declaration.questionnaire_id, declaration.questionnaire_version)
+    return {"scored_ids": frozenset(q.id for q in plan.questions if q.scored),
+            "evidence": answer_verification.standing_verifications(db.session, declaration.id),
+            "describe": answer_verification.describe, "today": _today()}
 
 
 def _declaration_sections(assessment) -> list[dict]:

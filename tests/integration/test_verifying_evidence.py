@@ -53,16 +53,23 @@ def _declaration(session, supplier, *, submitted=True):
     return declaration, policy
 
 
-@pytest.fixture
-def world(session):
+def uniform_supplier(session, now=LATER):
+    """High inherent risk under v2 (a £1.45m uniforms contract, PPN 02/23 goods), the best
+    answers, a policy file and a statement file, scored with model v2 active."""
     supplier = make_supplier(session, name="Uniform Evidence Ltd")
     session.add(Contract(reference="C-1", title="Uniforms and cleaning", category="Cleaning",
                          value=Decimal("1450000"), supplier=supplier))
     session.flush()
     declaration, policy = _declaration(session, supplier)
+    activate(session, load_model("v2"), now, audit.SYSTEM)
+    rescore_supplier(session, supplier.id, now, audit.SYSTEM)
+    return supplier, declaration, policy
+
+
+@pytest.fixture
+def world(session):
+    supplier, declaration, policy = uniform_supplier(session)
     officer = make_user(session, "officer", email="officer@council.example")
-    activate(session, load_model("v2"), LATER, audit.SYSTEM)
-    rescore_supplier(session, supplier.id, LATER, audit.SYSTEM)
     session.commit()
     return supplier, declaration, policy, officer
 

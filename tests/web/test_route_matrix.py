@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import pytest
 
-from supplier_dd.models import Contract, ExclusionDecision, Tender
+from supplier_dd.models import AnswerVerification, Contract, ExclusionDecision, Tender
+from supplier_dd.models.base import utcnow
+from supplier_dd.services.risk import rescore_supplier
 from tests.admin_helpers import add_outbox_message
 from tests.bulk_helpers import add_bulk_records
 from tests.declaration_helpers import add_declaration_records
@@ -89,6 +91,11 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "risk.kpis": ("GET", "/officer/risk/kpis", STAFF),  # council KPIs (issue 16)
     "risk.review": ("GET", "/officer/risk/suppliers/{other_supplier}/review", PROCUREMENT),
     "risk.new_action": ("GET", "/officer/risk/suppliers/{other_supplier}/actions/new", PROCUREMENT),
+    # Verifying the evidence behind an answer (issue 16): officers only.
+    "verification.verify": ("GET", "/officer/risk/suppliers/{other_supplier}/answers/"
+                            "s54_has_statement/verify", PROCUREMENT),
+    "verification.withdraw": ("GET", "/officer/risk/suppliers/{other_supplier}/verifications/"
+                              "{answer_verification}/withdraw", PROCUREMENT),
     "risk.action": ("GET", "/officer/risk/actions/{risk_action}", STAFF),
     "corrective_actions.index": ("GET", "/officer/corrective-actions", STAFF),
     # Posting only the CSRF token: the form is re-shown with its errors (200).
@@ -365,7 +372,16 @@ def world(session):
                                   likely_to_recur=False, reasons="No ground reported",
                                   decided_on=date(2026, 11, 2)))
     session.commit()
+    # The evidence pages (issue 16) need the submitted declaration assessed and a verification.
+    rescore_supplier(session, other.id, utcnow())
+    verification = AnswerVerification(
+        declaration_id=declaration_ids["other_declaration"], question_id="s54_has_statement",
+        kind="certification", scheme="SMETA", certifying_body="Sedex",
+        certified_on=date(2026, 1, 5), verified_at=utcnow())
+    session.add(verification)
+    session.commit()
     return {
+        "answer_verification": verification.id,
         "other_supplier": other.id,
         "own_supplier": own.id,
         "contract": contract.id,
