@@ -29,7 +29,10 @@ class Accepted:
 def submitted_declaration(session, supplier: Supplier, contact: User, profile: str = "fair",
                           **overrides) -> Declaration:
     now = utcnow()
-    request = make_request(session, supplier, kind="annual")
+    # For a high-risk tender, so the whole questionnaire is asked (questionnaire v2's full form)
+    # and every recommendation can apply.
+    request = make_request(session, supplier, kind="tender")
+    request.tender.risk_tier = "high"
     store = EvidenceStore(Path(current_app.config["SUPPLIER_DD_SETTINGS"].upload_dir))
     draft = service.start_or_resume(session, store, request, contact, now)
     draft.answers = {**demo_answers(supplier, "acme", profile, now.date()), **overrides}

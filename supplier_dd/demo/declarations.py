@@ -37,7 +37,9 @@ def _choice(question: Question, profile: str) -> Any:
             good = "no" if any(o.exposure for o in options) else good
         bad = "yes" if good == "no" else "no"
         if question.id.startswith("excl_"):
-            return "yes" if profile == "knockout" and question.id == "excl_lme_order" else "no"
+            # v1 asked about a labour market enforcement order alone; v2 asks about orders.
+            knockout_question = question.id in ("excl_lme_order", "excl_s7_orders_supplier")
+            return "yes" if profile == "knockout" and knockout_question else "no"
         return bad if profile in ("poor", "knockout") and question.weight > 0 else good
     ranked = sorted(options, key=lambda o: -o.points)
     if question.type == "single_choice":
@@ -68,6 +70,11 @@ def demo_answers(supplier: Supplier, slug: str, profile: str, today: date) -> di
                         else "Other"],
         "org_headcount": 1200 if relevant else 85,
         "org_turnover_band": supplier.turnover_band,
+        # v2's questions; ignored by v1.
+        "org_uk_business": "yes",
+        "org_vcse": "no",
+        "sc_key_subcontractors": "Northgate Staffing Ltd, 04567812, United Kingdom, agency "
+                                 "cleaning staff",
         "s54_is_rco": "yes" if relevant else "no",
         "s54_has_statement": "yes" if relevant or profile == "good" else "no",
         "s54_non_compliance_reason": "Our first statement is being drafted and will be "
@@ -85,6 +92,8 @@ def demo_answers(supplier: Supplier, slug: str, profile: str, today: date) -> di
         "rem_incident_action": "We removed the workers from the agency, repaid fees, referred "
                                "them to the Modern Slavery Helpline and changed agency.",
         "wf_fees_action": "We are repaying the fees and have ended the contract with the agency.",
+        "excl_self_cleaning_details": "We replaced the subsidiary's management, repaid the "
+                                      "workers and accepted independent monthly audits.",
         "excl_details": "A labour market enforcement order was made in 2024 against our former "
                         "subsidiary. We changed management and audit every site monthly.",
     }

@@ -17,6 +17,11 @@ Schema (the same text heads `modern_slavery/v1.toml`):
   [s54_areas]), `show_if` (optional condition on earlier questions), `options` (choice types:
   `{value, label, points, red_flag?, exclusive?, exposure?}`) or `options_from = "sectors"`,
   and per type `max_length`, `min`/`max`, `not_in_future`, `format = "company_number"`.
+- `level` (optional, from v2): "core" (the default: asked of everyone), "medium" or "high" - the
+  proportionate form (PPN 02/23) asks a supplier the questions at or below its form level; see
+  FORM_LEVELS and `Questionnaire.at_level`. `cap` (optional, multiple_choice only): the most
+  points the question can earn however many options are ticked (at most the sum of its options'
+  points); risk model v2 reads it in place of its own cap (domain/risk/evidence.py).
 - Conditions: `{question, any_of = [values]}`, `{any = [conditions]}`, `{all = [conditions]}`.
   A hidden question's answer is ignored, and questions conditional on it are hidden too.
 - Points: more favourable answer = more points. A question's maximum is its best option
@@ -36,7 +41,7 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -61,6 +66,10 @@ LIST_TYPES = frozenset({"multiple_choice", "country_list", "file"})
 OPTION_SOURCES = {"sectors": sectors}
 DEFAULT_MAX_LENGTH = {"text": 300, "long_text": 5000, "url": 500}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# The proportionate form's levels, shortest first: a form at a level asks every question at that
+# level or an earlier one. A question without `level` is "core".
+FORM_LEVELS = ("core", "medium", "high")
+DEFAULT_LEVEL = "core"
 PACKAGE = "supplier_dd.questionnaires"
 LOCK_FILE = "published.lock"
 
@@ -145,6 +154,14 @@ class Question:
     maximum: int | None = None
     not_in_future: bool = False
     format: str | None = None
+    level: str = DEFAULT_LEVEL
+    cap: int | None = None
+
+    def asked_at(self, form_level: str | None) -> bool:
+        """Whether a form at `form_level` asks this question (None: the whole questionnaire)."""
+        if form_level is None:
+            return True
+        return FORM_LEVELS.index(self.level) <= FORM_LEVELS.index(form_level)
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -185,6 +202,25 @@ class Questionnaire:
     kpis: Mapping[str, str] = field(default_factory=dict)
     red_flags: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     s54_areas: Mapping[str, str] = field(default_factory=dict)
+    # The proportionate form level this view asks (None: every question, as v1 always does).
+    form_level: str | None = None
+
+    def at_level(self, form_level: str | None) -> Questionnaire:
+        """The questionnaire as a supplier at `form_level` is asked it: only the questions at that
+        level or below, so every function taking a questionnaire (visibility, required answers,
+        the signed answers, scoring) sees the same questions. None, or a version without levels
+        (v1), gives the whole questionnaire."""
+        if form_level is None or not self.has_levels:
+            return self
+        if form_level not in FORM_LEVELS:
+            raise ValueError(f"unknown form level {form_level!r}")
+        return replace(self, questions=tuple(q for q in self.questions if q.asked_at(form_level)),
+                       form_level=form_level)
+
+    @property
+    def has_levels(self) -> bool:
+        """Whether any question is asked only on a longer form (v1: none is)."""
+        return any(q.level != DEFAULT_LEVEL for q in self.questions)
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
@@ -389,6 +425,11 @@ def _build(data: Mapping[str, Any]) -> tuple[Questionnaire | None, list[str]]:
             _check_condition_values(show_if, questions, where, problems)
         if weight and options and max(o.points for o in options) == 0:
             problems.append(f"{where}: has a weight but no option scores any points")
+        level = raw.get("level", DEFAULT_LEVEL)
+        if level not in FORM_LEVELS:
+            problems.append(f"{where}: level {level!r} is not one of {', '.join(FORM_LEVELS)}")
+            level = DEFAULT_LEVEL
+        cap = _cap(raw, kind, options, where, problems)
         seen.append(question_id)
         questions.append(Question(
             id=question_id, section=section_id, page=page_id, type=kind, text=raw.get("text", ""),
@@ -398,6 +439,7 @@ def _build(data: Mapping[str, Any]) -> tuple[Questionnaire | None, list[str]]:
             max_length=raw.get("max_length", DEFAULT_MAX_LENGTH.get(kind)),
             minimum=raw.get("min"), maximum=raw.get("max"),
             not_in_future=bool(raw.get("not_in_future", False)), format=raw.get("format"),
+            level=level, cap=cap,
         ))
     if not questions:
         problems.append("the questionnaire needs at least one [[questions]] entry")
@@ -412,6 +454,27 @@ def _build(data: Mapping[str, Any]) -> tuple[Questionnaire | None, list[str]]:
         published_on=data.get("published_on"), sections=tuple(sections),
         questions=tuple(questions), kpis=kpis, red_flags=red_flags, s54_areas=s54_areas,
     ), []
+
+
+def _cap(raw: Mapping[str, Any], kind: Any, options: tuple[Option, ...], where: str,
+         problems: list[str]) -> int | None:
+    """A multiple_choice question's `cap`: a whole number from 0 to the sum of its points."""
+    if "cap" not in raw:
+        return None
+    cap = raw["cap"]
+    if kind != "multiple_choice":
+        problems.append(f"{where}: only a multiple_choice question can have a cap")
+        return None
+    if not isinstance(cap, int) or isinstance(cap, bool) or cap < 0:
+        problems.append(f"{where}: cap must be a whole number 0 or more")
+        return None
+    total = sum(o.points for o in options)
+    if cap > total:
+        problems.append(
+            f"{where}: cap {cap} is more than the {total} points its options add up to"
+        )
+        return None
+    return cap
 
 
 def _check_condition_values(condition, earlier: list[Question], where: str,
@@ -555,13 +618,16 @@ def is_answered(value: Any) -> bool:
     return value not in (None, "", [], {})
 
 
-def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]
-                      ) -> tuple[Question, ...]:
+def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Any],
+                      level: str | None = None) -> tuple[Question, ...]:
     """Questions shown given saved answers. Answers to hidden questions do not count, so hiding a
-    question also hides the ones that depend on it."""
+    question also hides the ones that depend on it. `level` narrows to a proportionate form level
+    (as `Questionnaire.at_level` does); None keeps the questionnaire's own questions."""
     effective: dict[str, Any] = {}
     shown = []
     for question in questionnaire.questions:
+        if not question.asked_at(level):
+            continue
         if question.show_if is None or question.show_if.holds(effective):
             shown.append(question)
             if question.id in answers:

@@ -99,6 +99,10 @@ class Declaration(db.Model):
     )
     questionnaire_id: Mapped[str] = mapped_column(String(50))
     questionnaire_version: Mapped[int]
+    # The proportionate form level asked (domain.form_level), kept at submission so re-scoring
+    # counts the same questions whatever later happens to the tender's tier. NULL: the whole
+    # questionnaire (v1, and drafts, whose level follows their answers).
+    form_level: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
     # The working copy while a draft; kept as it was at submission afterwards.
     answers: Mapped[dict] = mapped_column(JSON, default=dict)

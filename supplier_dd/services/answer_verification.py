@@ -68,7 +68,8 @@ def standing_verifications(session: Session, declaration_id: int
 
 def scored_question(declaration: Declaration, question_id: str) -> PlannedQuestion:
     """The scored question of this declaration's questionnaire, or a ServiceError."""
-    plan = scoring_plan_for(declaration.questionnaire_id, declaration.questionnaire_version)
+    plan = scoring_plan_for(declaration.questionnaire_id, declaration.questionnaire_version,
+                            declaration.form_level)
     for question in plan.questions:
         if question.id == question_id and question.scored:
             return question

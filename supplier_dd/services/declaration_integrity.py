@@ -154,7 +154,8 @@ def declaration_checks(declaration: Declaration, history: ChainedHistory | dict 
     ))
     try:
         questionnaire = load_questionnaire(declaration.questionnaire_id,
-                                           declaration.questionnaire_version)
+                                           declaration.questionnaire_version
+                                           ).at_level(declaration.form_level)
         working = canonical_json(questionnaire, declaration.answers or {})
     except (KeyError, ValueError, TypeError, FileNotFoundError):
         working = None

@@ -14,10 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from supplier_dd.database import hold_until_commit
 from supplier_dd.domain.control_characters import control_character_problem
+from supplier_dd.domain.form_level import form_level, form_level_reason
 from supplier_dd.domain.questionnaire import (
     Question,
     Questionnaire,
@@ -62,7 +63,50 @@ SIGNATORY_MAX = 200
 
 
 def questionnaire_of(declaration: Declaration) -> Questionnaire:
-    return load_questionnaire(declaration.questionnaire_id, declaration.questionnaire_version)
+    """The questionnaire as this declaration asks it: at its proportionate form level, so the
+    pages, 'check your answers', the PDF, the officer's view and scoring show the same questions."""
+    return load_questionnaire(declaration.questionnaire_id, declaration.questionnaire_version
+                              ).at_level(form_level_of(declaration))
+
+
+def request_tier(request: DeclarationRequest | None) -> str | None:
+    """The risk tier of what the council asks about: the tender's; for a contract, the tier of
+    the tender that awarded it, else "high" for a PPN 02/23 high-risk industry; else none."""
+    if request is None:
+        return None
+    if request.tender is not None:
+        return request.tender.risk_tier
+    contract = request.contract
+    if contract is None:
+        return None
+    session = object_session(request)
+    awarded_by = session.scalar(
+        select(Tender.risk_tier).where(Tender.contract_id == contract.id)
+    ) if session is not None else None
+    if awarded_by:
+        return awarded_by
+    return "high" if contract.ppn_high_risk else None
+
+
+def form_level_of(declaration: Declaration) -> str | None:
+    """A draft's level follows its request's tier and its answers (domain.form_level); a
+    submitted declaration keeps the level it was submitted at. None: the whole questionnaire
+    (a version without levels, such as v1)."""
+    questionnaire = load_questionnaire(declaration.questionnaire_id,
+                                       declaration.questionnaire_version)
+    if not questionnaire.has_levels:
+        return None
+    if not declaration.is_draft:
+        return declaration.form_level
+    return form_level(request_tier(declaration.request), declaration.answers or {})
+
+
+def form_level_explanation(declaration: Declaration) -> str | None:
+    """Why the supplier gets the short, longer or full form (None when the version has no
+    levels)."""
+    if form_level_of(declaration) is None:
+        return None
+    return form_level_reason(request_tier(declaration.request), declaration.answers or {})
 
 
 # --- Requests -----------------------------------------------------------------------------------
@@ -552,6 +596,8 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
                             # Sealed so that verify can hold the row to it (issue 22).
                             "superseded_at": now.isoformat()})
     canonical = canonical_json(questionnaire, declaration.answers or {})
+    # Kept with the declaration: re-scoring asks the same questions it was asked.
+    declaration.form_level = questionnaire.form_level
     declaration.canonical_answers = canonical
     declaration.answers_sha256 = answers_sha256(canonical)
     declaration.signatory_name = name

@@ -60,7 +60,8 @@ def queryable_questions(assessment: RiskAssessment) -> list[tuple[str, str]]:
     if declaration is None:
         return []
     questionnaire = load_questionnaire(declaration.questionnaire_id,
-                                       declaration.questionnaire_version)
+                                       declaration.questionnaire_version
+                                       ).at_level(declaration.form_level)
     return [(q.id, q.text) for q in questionnaire.questions]
 
 

@@ -101,18 +101,21 @@ def _answers(declaration: Declaration) -> dict:
 
 
 @cache
-def scoring_plan_for(questionnaire_id: str, version: int) -> ScoringPlan:
-    """Built once per published questionnaire version (the definitions never change: a lock
-    file pins them), so scoring a declaration does not redo it."""
-    return questionnaire_plan(load_questionnaire(questionnaire_id, version))
+def scoring_plan_for(questionnaire_id: str, version: int,
+                     form_level: str | None = None) -> ScoringPlan:
+    """Built once per published questionnaire version and form level (the definitions never
+    change: a lock file pins them), so scoring a declaration does not redo it."""
+    return questionnaire_plan(load_questionnaire(questionnaire_id, version).at_level(form_level))
 
 
 def score_answers(model: RiskModel, profile: InherentProfile, questionnaire_id: str,
                   version: int, answers: dict, *, verified: frozenset[str] = frozenset(),
-                  today: date | None = None) -> Assessment:
-    """`verified` and `today` matter to an evidence-weighted model (v2) only."""
-    return assess_declaration_answers(model, profile, load_questionnaire(questionnaire_id, version),
-                                      answers, scoring_plan_for(questionnaire_id, version),
+                  today: date | None = None, form_level: str | None = None) -> Assessment:
+    """`verified` and `today` matter to an evidence-weighted model (v2) only. `form_level` is
+    the proportionate form the declaration was asked at: only its questions count."""
+    questionnaire = load_questionnaire(questionnaire_id, version).at_level(form_level)
+    return assess_declaration_answers(model, profile, questionnaire, answers,
+                                      scoring_plan_for(questionnaire_id, version, form_level),
                                       verified_question_ids=verified, today=today)
 
 
@@ -139,6 +142,7 @@ def score_supplier(
         return assess(model, profile)
     return score_answers(model, profile, declaration.questionnaire_id,
                          declaration.questionnaire_version, _answers(declaration),
+                         form_level=declaration.form_level,
                          **evidence_for(session, model, declaration.id, now))
 
 
@@ -410,6 +414,7 @@ def _recompute_batch(session: Session, model: RiskModel, now: datetime, actor,
         else:
             result = score_answers(model, profile, declared.questionnaire_id,
                                    declared.questionnaire_version, declared.answers,
+                                   form_level=declared.form_level,
                                    **evidence_for(session, model, declared.id, now))
             declaration_id = declared.id
         previous = currents.get(supplier.id)
@@ -437,6 +442,7 @@ class SubmittedAnswers:
     questionnaire_id: str
     questionnaire_version: int
     answers: dict
+    form_level: str | None = None
 
 
 def latest_submitted_answers(session: Session,
@@ -446,12 +452,13 @@ def latest_submitted_answers(session: Session,
     latest: dict[int, SubmittedAnswers] = {}
     rows = session.execute(
         select(Declaration.supplier_id, Declaration.id, Declaration.questionnaire_id,
-               Declaration.questionnaire_version, Declaration.canonical_answers)
+               Declaration.questionnaire_version, Declaration.canonical_answers,
+               Declaration.form_level)
         .where(Declaration.supplier_id.in_(supplier_ids), Declaration.status == STATUS_SUBMITTED)
         .order_by(Declaration.supplier_id, Declaration.submitted_at.desc(),
                   Declaration.id.desc())
     )
-    for supplier_id, declaration_id, questionnaire_id, version, canonical in rows:
+    for supplier_id, declaration_id, questionnaire_id, version, canonical, level in rows:
         if supplier_id in latest:
             continue
         if canonical:
@@ -459,7 +466,7 @@ def latest_submitted_answers(session: Session,
         else:  # not signed in the canonical form (none are today): the stored answers
             answers = _answers(session.get(Declaration, declaration_id))
         latest[supplier_id] = SubmittedAnswers(declaration_id, questionnaire_id, version,
-                                               answers)
+                                               answers, level)
     return latest
 
 

@@ -332,6 +332,7 @@ def overview(declaration_id: int):
         return render_template(
             "declarations/task_list.html", declaration=declaration, questionnaire=questionnaire,
             rows=rows, complete=complete, done=sum(r["status"] == "completed" for r in rows),
+            form_reason=service.form_level_explanation(declaration),
             request_title=service.request_title(declaration.request) if declaration.request
             else questionnaire.title,
             title=questionnaire.title,

@@ -14,7 +14,7 @@ from supplier_dd.services import exclusions
 from tests.factories import make_supplier, make_user
 from tests.feedback_helpers import submitted_declaration
 
-CONVICTED = {"excl_conviction": "yes", "excl_details": "Convicted under MSA s.2 in 2024"}
+CONVICTED = {"excl_s6_supplier": "yes", "excl_details": "Convicted under MSA s.2 in 2024"}
 
 
 def supplier_reporting(session, name, email, **answers):
@@ -75,7 +75,7 @@ def test_a_newer_declaration_reporting_a_ground_waits_for_a_decision_again(sessi
                                reasons="Conviction", decided_on=decided_at.date(), user=legal,
                                now=decided_at)
     session.commit()
-    submitted_declaration(session, supplier, contact, excl_lme_order="yes",
+    submitted_declaration(session, supplier, contact, excl_s7_orders_supplier="yes",
                           excl_details="An LME order in 2026")
     state = exclusions.state(session, supplier.id)
     assert state.awaiting_decision and state.status_label is None
@@ -88,7 +88,7 @@ def test_the_pack_counts_standing_decisions_and_suppliers_awaiting_one(session):
     decided, _ = supplier_reporting(session, "Acme Facilities Ltd", "jane@acme.example",
                                     **CONVICTED)
     supplier_reporting(session, "Brightwater Ltd", "sam@brightwater.example",
-                       excl_connected_order="yes", excl_details="An order on our parent")
+                       excl_s7_orders_connected="yes", excl_details="An order on our parent")
     supplier_reporting(session, "Clearway Ltd", "ann@clearway.example")
     legal = make_user(session, "legal", email="legal@example.org")
     session.commit()

@@ -325,7 +325,8 @@ def test_a_knock_out_submission_goes_to_officers_and_legal_only(
         app, session, client, smtp_server, staff_world):
     client.sign_in("amara@flagged.example", PASSWORD)
     _declare_through_the_portal(client, session, staff_world["supplier"],
-                                {"excl_lme_order": "yes", "wf_recruitment_fees": "yes"})
+                                {"excl_s7_orders_supplier": "yes",
+                                 "wf_recruitment_fees": "yes"})
     sign_out(client)
     deliver(app, session)
     deliver(app, session)

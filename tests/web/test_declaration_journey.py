@@ -67,7 +67,7 @@ def test_whole_journey_request_fill_leave_resume_upload_check_sign_submit(client
     fill_section(client, declaration_id, "s54", values)
     response = client.submit(
         first_page_url(declaration_id, "exclusion"),
-        {"excl_conviction": "no", "action": "save_and_exit"},
+        {"excl_s6_supplier": "no", "action": "save_and_exit"},
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/supplier/declarations/{declaration_id}")
@@ -80,7 +80,7 @@ def test_whole_journey_request_fill_leave_resume_upload_check_sign_submit(client
     assert "In progress" in resumed
     page = client.get(first_page_url(declaration_id, "exclusion"))
     assert re.search(r'value="no"\s+checked', page.text) or 'value="no" checked' in page.text
-    assert declaration_of(session, declaration_id).answers["excl_conviction"] == "no"
+    assert declaration_of(session, declaration_id).answers["excl_s6_supplier"] == "no"
 
     # Upload the statement on its page.
     statement_page = f"/supplier/declarations/{declaration_id}/sections/s54/statement"
@@ -207,8 +207,8 @@ def test_officer_sees_the_submitted_declaration_and_its_evidence(client, session
         "csrf_token": token, "action": "upload",
         "s54_statement_file": (io.BytesIO(PDF_BYTES), "statement.pdf"),
     }, content_type="multipart/form-data")
-    fill_everything(client, declaration_id,
-                    all_form_values({"excl_lme_order": "yes", "wf_recruitment_fees": "yes"}))
+    fill_everything(client, declaration_id, all_form_values(
+        {"excl_s7_orders_supplier": "yes", "wf_recruitment_fees": "yes"}))
     client.submit(f"/supplier/declarations/{declaration_id}/declare", {
         "signatory_name": "Jane Smith", "signatory_role": "Director",
         "confirm_true": "yes", "confirm_authority": "yes",

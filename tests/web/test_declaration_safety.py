@@ -86,7 +86,7 @@ def test_a_submitted_declaration_cannot_be_changed_through_any_route(client, ses
     questionnaire = current_version("modern_slavery")
     attempts = [
         (f"{base}/sections/{page.section}/{page.id}", {**all_form_values(
-            {"org_legal_name": "Changed Ltd", "excl_conviction": "yes"}), "csrf_token": token})
+            {"org_legal_name": "Changed Ltd", "excl_s6_supplier": "yes"}), "csrf_token": token})
         for page in questionnaire.all_pages()
     ]
     attempts += [

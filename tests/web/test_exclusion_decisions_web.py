@@ -18,7 +18,7 @@ def _convicted_supplier(session):
     contact = make_user(session, "supplier", email="jane@acme.example", supplier=supplier)
     make_user(session, "legal", email="legal@example.org")
     session.commit()
-    submitted_declaration(session, supplier, contact, excl_connected_conviction="yes",
+    submitted_declaration(session, supplier, contact, excl_s6_connected="yes",
                           excl_details="A former director was convicted in 2024")
     return supplier
 

@@ -68,7 +68,8 @@ def test_declaration_pages_name_their_section_and_declaration(client, session, p
     base = f"/supplier/declarations/{draft.id}"
     assert title_of(client.get(f"{base}/sections/organisation/identity")) == (
         f"Your organisation – About your organisation – {reference} – {SERVICE}")
-    assert title_of(client.get(f"{base}/sections/exclusion/supplier")) == (
-        f"Your organisation – Exclusion grounds – {reference} – {SERVICE}")
+    assert title_of(client.get(f"{base}/sections/exclusion/schedule6")) == (
+        f"Convictions (mandatory exclusion grounds) – Exclusion grounds – {reference} – "
+        f"{SERVICE}")
     assert title_of(client.get(f"{base}/check")) == f"Check your answers – {reference} – {SERVICE}"
     assert title_of(client.get(base)) == f"{questionnaire.title} – {reference} – {SERVICE}"
