@@ -35,6 +35,9 @@ def _choice(question: Question, profile: str) -> Any:
         good = "no" if question.id.startswith("excl_") else "yes"
         if question.weight == 0 and not question.id.startswith(("excl_", "s54_", "org_")):
             good = "no" if any(o.exposure for o in options) else good
+        elif question.weight > 0:
+            # The better practice is the option with more points ("no" to owing a debt).
+            good = max(options, key=lambda o: o.points).value
         bad = "yes" if good == "no" else "no"
         if question.id.startswith("excl_"):
             # v1 asked about a labour market enforcement order alone; v2 asks about orders.

@@ -63,12 +63,13 @@ def form_level_reason(tier: str | None, answers: Mapping[str, Any]) -> str:
                 "modern slavery.")
     if tier == "low":
         return "This is the short form because the council rates this work as low risk."
-    risk = "medium risk" if tier == "medium" else "not rated low risk"
     if is_vcse(answers):
-        return (f"This is the short form because you told us you are a voluntary, community or "
-                f"social enterprise (the work is {risk}).")
+        return ("This is the short form because you told us you are a voluntary, community or "
+                "social enterprise.")
     if is_sme(answers):
-        return (f"This is the short form because you told us you have fewer than 250 workers "
-                f"and turnover under £36 million (the work is {risk}).")
-    return (f"This is the longer form because the work is {risk} and you have not told us you "
-            "are a small business or a voluntary, community or social enterprise.")
+        return ("This is the short form because you told us you have fewer than 250 workers "
+                "and a turnover under £36 million.")
+    rated = ("the council rates this work as medium risk" if tier == "medium"
+             else "the council has not rated this work as low risk")
+    return (f"This is the longer form because {rated}, and you have not told us you are a small "
+            "business or a voluntary, community or social enterprise.")
