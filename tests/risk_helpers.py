@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from supplier_dd.domain.risk.model import load_model
+from supplier_dd.models import AnswerVerification
+from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import AssessmentReview, CorrectiveAction, ReviewQuery
 from supplier_dd.services.risk import (
     REASON_RECOMPUTE,
     latest_submitted_declaration,
+    rescore_supplier,
     score_supplier,
     store_assessment,
 )
@@ -39,3 +42,16 @@ def add_risk_records(session, supplier, officer=None) -> dict:
     session.add_all([query, action])
     session.flush()
     return {"risk_query": query.id, "risk_action": action.id}
+
+
+def add_verification_records(session, supplier) -> dict:
+    """Score the supplier on its latest submitted declaration and verify one of its answers
+    (issue 16), so the verify and withdraw pages have something to show."""
+    assessment = rescore_supplier(session, supplier.id, utcnow())
+    verification = AnswerVerification(
+        declaration_id=assessment.declaration_id, question_id="s54_has_statement",
+        kind="certification", scheme="SMETA", certifying_body="Sedex",
+        certified_on=date(2026, 1, 5), verified_at=utcnow())
+    session.add(verification)
+    session.flush()
+    return {"answer_verification": verification.id}

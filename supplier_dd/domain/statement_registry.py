@@ -302,6 +302,8 @@ class DeclaredStatementAnswers:
     relevant_commercial_organisation: bool | None = None
     compliant: bool | None = None
     statement_url: str | None = None
+    # The areas the supplier says its statement covers, as registry area keys (None: not said).
+    areas: frozenset[str] | None = None
 
 
 # Question ids that carry each answer: those of questionnaires/modern_slavery/v1.toml. A later
@@ -310,7 +312,10 @@ DECLARATION_KEYS: dict[str, tuple[str, ...]] = {
     "relevant_commercial_organisation": ("s54_is_rco",),
     "compliant": ("s54_compliant",),
     "statement_url": ("s54_statement_url",),
+    "areas": ("s54_areas",),
 }
+# The questionnaire's s54_areas answers where they are spelt differently from the registry's.
+DECLARED_AREA_KEYS = {"structure": "organisation_structure", "risk": "risk_assessment"}
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 
@@ -338,7 +343,39 @@ def declared_statement_answers(answers: Mapping[str, object]) -> DeclaredStateme
         relevant_commercial_organisation=_yes_no(first("relevant_commercial_organisation")),
         compliant=_yes_no(first("compliant")),
         statement_url=str(url).strip() if url else None,
+        areas=declared_registry_areas(first("areas")),
     )
+
+
+def declared_registry_areas(value) -> frozenset[str] | None:
+    """A declaration's s54_areas answer as registry area keys ('None of these' is no area);
+    None when it was not answered."""
+    if value in (None, "", [], ()):
+        return None
+    values = value if isinstance(value, list | tuple) else [value]
+    keys = {DECLARED_AREA_KEYS.get(str(v), str(v)) for v in values}
+    return frozenset(keys & set(AREA_LABELS))
+
+
+def areas_mismatch(registry_areas: frozenset[str], declared_areas: frozenset[str] | None
+                   ) -> RegistryMismatch | None:
+    """The registered statement covers other s.54 areas than the supplier declared."""
+    if declared_areas is None or declared_areas == registry_areas:
+        return None
+
+    def named(keys) -> str:
+        return ", ".join(label for key, label, _column in STATEMENT_AREAS if key in keys)
+
+    parts = []
+    if declared_areas - registry_areas:
+        parts.append(f"declared but not in the registered statement: "
+                     f"{named(declared_areas - registry_areas)}")
+    if registry_areas - declared_areas:
+        parts.append(f"in the registered statement but not declared: "
+                     f"{named(registry_areas - declared_areas)}")
+    return RegistryMismatch("declared_areas_differ",
+                            "Areas declared differ from the registry statement: "
+                            + "; ".join(parts) + ".")
 
 
 @dataclass(frozen=True)
@@ -382,6 +419,10 @@ def registry_mismatches(
             f"Its latest registered statement covers {covered}, more than "
             f"{STALE_AFTER_MONTHS} months ago; a newer statement should have been published.",
         ))
+    if facts.registered:
+        areas = areas_mismatch(facts.areas, declared.areas)
+        if areas is not None:
+            found.append(areas)
     return found
 
 

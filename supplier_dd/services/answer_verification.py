@@ -1,8 +1,4 @@
-"""Which answers of a declaration evidence backs (issue 16): the officer's verifications.
-
-Scoring reads `verified_question_ids` to tell verified maturity from self-attested maturity.
-A certification counts while it has not expired on the day scored; a withdrawn verification
-never counts.
+"""Officers' verifications of the evidence behind answers (issue 16).
 
 Officers add a verification (a document the supplier uploaded with the answer, an independent
 audit or certification, or the supplier's statement on the Home Office registry) or withdraw
@@ -15,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,38 +28,20 @@ from supplier_dd.models.answer_verification import (
 from supplier_dd.models.declaration import STATUS_DRAFT, Declaration, EvidenceFile
 from supplier_dd.models.imports import RegistryStatement
 from supplier_dd.services import InvalidField, ServiceError, audit
+from supplier_dd.services.registry_lookup import registry_facts_for
 from supplier_dd.services.risk import rescore_supplier, scoring_plan_for
-from supplier_dd.services.statement_registry import registry_facts_for
+
+# The queries live apart so services.risk can read them; named here too for callers.
+from supplier_dd.services.verified_answers import (  # noqa: F401
+    standing_verifications,
+    verified_question_ids,
+)
 
 # The s.54 statement questions: the only answers a registry statement can back.
 S54_SECTION = "s54"
 NOTE_MAX = 2000
 NAME_MAX = 200
 ALREADY_VERIFIED = "This answer is already verified this way; withdraw that first to replace it"
-
-
-def verified_question_ids(session: Session, declaration_id: int, today: date) -> frozenset[str]:
-    return frozenset(session.scalars(
-        select(AnswerVerification.question_id).distinct()
-        .where(AnswerVerification.declaration_id == declaration_id,
-               AnswerVerification.withdrawn_at.is_(None),
-               or_(AnswerVerification.expires_on.is_(None),
-                   AnswerVerification.expires_on >= today))
-    ))
-
-
-def standing_verifications(session: Session, declaration_id: int
-                           ) -> dict[str, list[AnswerVerification]]:
-    """Question id -> the verifications not withdrawn (expired ones too: the page says so)."""
-    rows = session.scalars(
-        select(AnswerVerification)
-        .where(AnswerVerification.declaration_id == declaration_id,
-               AnswerVerification.withdrawn_at.is_(None))
-        .order_by(AnswerVerification.verified_at, AnswerVerification.id))
-    by_question: dict[str, list[AnswerVerification]] = {}
-    for row in rows:
-        by_question.setdefault(row.question_id, []).append(row)
-    return by_question
 
 
 def scored_question(declaration: Declaration, question_id: str) -> PlannedQuestion:

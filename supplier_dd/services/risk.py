@@ -110,27 +110,35 @@ def scoring_plan_for(questionnaire_id: str, version: int,
 
 def score_answers(model: RiskModel, profile: InherentProfile, questionnaire_id: str,
                   version: int, answers: dict, *, verified: frozenset[str] = frozenset(),
+                  registry_areas: frozenset[str] | None = None,
                   today: date | None = None, form_level: str | None = None) -> Assessment:
     """`verified` and `today` matter to an evidence-weighted model (v2) only. `form_level` is
     the proportionate form the declaration was asked at: only its questions count."""
     questionnaire = load_questionnaire(questionnaire_id, version).at_level(form_level)
     return assess_declaration_answers(model, profile, questionnaire, answers,
                                       scoring_plan_for(questionnaire_id, version, form_level),
-                                      verified_question_ids=verified, today=today)
+                                      verified_question_ids=verified, today=today,
+                                      registry_areas=registry_areas)
 
 
 def evidence_for(session: Session, model: RiskModel, declaration_id: int,
                  now: datetime | None) -> dict:
     """What an evidence-weighted model (v2) needs beside the answers: the questions whose answers
-    have standing verified evidence, and the assessment date. Nothing for v1 (no query)."""
+    have standing verified evidence, the assessment date and the areas of the supplier's
+    registered statement. Nothing for v1 (no query)."""
     if not model.evidence_weighted:
         return {}
     if now is None:
         raise ValueError(f"Risk model {model.version} needs the assessment time")
-    from supplier_dd.services.answer_verification import verified_question_ids
+    from supplier_dd.services.registry_lookup import registry_facts_for
+    from supplier_dd.services.verified_answers import verified_question_ids
 
+    # The registered statement's s.54 areas, checked against the areas declared.
+    declaration = session.get(Declaration, declaration_id)
+    registry = registry_facts_for(session, declaration.supplier, now.date())
     return {"verified": verified_question_ids(session, declaration_id, now.date()),
-            "today": now.date()}
+            "today": now.date(),
+            "registry_areas": registry.areas if registry.registered else None}
 
 
 def score_supplier(

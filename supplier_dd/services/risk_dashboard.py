@@ -337,12 +337,24 @@ def heat_map(session: Session, model: RiskModel) -> dict[tuple[str, str], int]:
           for band in reversed(model.maturity_bands)],
         else_="None",
     )
+    return _counts_by_inherent_band(session, maturity_band)
+
+
+def _counts_by_inherent_band(session: Session, column) -> dict[tuple[str, str], int]:
     rows = session.execute(
-        select(S.inherent_band, maturity_band, func.count())
+        select(S.inherent_band, column, func.count())
         .where(S.inherent_band.is_not(None))
-        .group_by(S.inherent_band, maturity_band)
+        .group_by(S.inherent_band, column)
     ).all()
-    return {(inherent, maturity): count for inherent, maturity, count in rows}
+    return {(inherent, value): count for inherent, value, count in rows}
+
+
+def heat_map_by_residual(session: Session) -> dict[tuple[str, str], int]:
+    """Suppliers by (inherent band, residual band): the heat map under an evidence-weighted
+    model (v2), where the rating depends on verified as well as self-attested maturity, so no
+    inherent-by-maturity square can say what it is. "None": awaiting a declaration."""
+    return _counts_by_inherent_band(
+        session, case((S.maturity_percent.is_(None), "None"), else_=S.residual_band))
 
 
 def _month_ends(today: date, months: int) -> list[date]:

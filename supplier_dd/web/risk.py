@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from supplier_dd.domain.organisations import country_name
 from supplier_dd.domain.risk.kpis import STATUS_LABELS as KPI_STATUS_LABELS
-from supplier_dd.domain.risk.model import load_model
+from supplier_dd.domain.risk.model import RESIDUAL_BANDS
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.infrastructure.notification_mailer import mailer_for
@@ -48,7 +48,9 @@ from supplier_dd.services.risk_dashboard import (
     filter_choices,
     headline,
     heat_map,
+    heat_map_by_residual,
 )
+from supplier_dd.services.risk_models import active_model
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices
@@ -164,14 +166,23 @@ def export_xlsx():
 @bp.route("/overview")
 @requires(Permission.VIEW_RISK)
 def overview():
-    model = load_model()
-    cells = heat_map(db.session, model)
+    model = active_model(db.session)
     inherent_bands = [band.name for band in reversed(model.inherent_bands)]
-    maturity_bands = [band.name for band in model.maturity_bands] + ["None"]
+    if model.evidence_weighted:
+        # v2's rating depends on verified maturity too: count inherent band by rating.
+        cells = heat_map_by_residual(db.session)
+        columns = [*RESIDUAL_BANDS, "None"]
+        cell_bands = {(i, c): c for i in inherent_bands for c in columns}
+    else:
+        cells = heat_map(db.session, model)
+        columns = [band.name for band in model.maturity_bands] + ["None"]
+        cell_bands = {(i, c): model.residual_matrix[i].get(c, "Critical")
+                      for i in inherent_bands for c in columns}
+    cell_bands.update({(i, "None"): "Awaiting" for i in inherent_bands})
     series = band_counts_over_time(db.session, _today())
     return render_template(
         "risk/overview.html", cells=cells, inherent_bands=inherent_bands,
-        maturity_bands=maturity_bands, matrix=model.residual_matrix, series=series,
+        maturity_bands=columns, cell_bands=cell_bands, model=model, series=series,
         series_bands=TREND_BANDS,
     )
 

@@ -40,7 +40,7 @@ from tests.factories import PASSWORD, make_supplier, make_user
 from tests.feedback_helpers import add_crawl_feedback, add_feedback_records, crawl_feedback_pages
 from tests.import_files import LGTC_HEADERS, REGISTRY_HEADERS, csv_bytes, registry_row
 from tests.programme_helpers import NHDC_PLAN, add_programme_records
-from tests.risk_helpers import add_risk_records
+from tests.risk_helpers import add_risk_records, add_verification_records
 from tests.web.test_route_matrix import MATRIX
 
 pytestmark = pytest.mark.fuzz
@@ -177,6 +177,8 @@ def world(session):
     ids["api_key"] = api_key.id
     ids["reset_token"] = password_resets.request_reset(session, "officer@example.org",
                                                        utcnow()).token
+    # The verify-evidence and withdraw forms (issue 16).
+    ids.update(add_verification_records(session, own))
     session.commit()
     return ids
 

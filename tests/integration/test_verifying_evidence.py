@@ -209,3 +209,44 @@ def test_a_registry_statement_backs_only_s54_answers_of_the_matched_supplier(ses
     assert verification.registry_statement_id == mine.id
     assert "s54_on_registry" in verifying.verified_question_ids(session, declaration.id,
                                                                 LATER.date())
+
+
+def test_v2_flags_areas_declared_that_differ_from_the_registry_statement(session, world):
+    supplier, declaration, _, officer = world
+    supplier.companies_house_number = "01234567"
+    # The registered statement covers three of the six areas; the supplier declared all six.
+    session.add(RegistryStatement(
+        statement_year=2025, organisation_key="01234567", company_number="01234567",
+        organisation_name="Uniform Evidence Ltd", normalised_name="uniform evidence",
+        end_date=date(2026, 3, 31), includes_policies=True, includes_training=True,
+        includes_due_diligence=True))
+    session.flush()
+    flagged = rescore_supplier(session, supplier.id, LATER, audit.SYSTEM)
+    assert flagged.model_version == "v2"
+    assert flagged.breakdown["checks"]["registry_areas_differ"] is True
+    line = next(line for line in flagged.breakdown["explanation"]
+                if line.startswith("Areas declared differ from the registry statement"))
+    assert "declared but not in the registered statement: Organisational structure" in line
+    assert "Monitoring and evaluation" in line and "Policies" not in line
+    # A flag for the officer, not a floor: the rating is what the answers and evidence give.
+    assert flagged.residual_band == "Medium" and flagged.red_flags == []
+    # The officer's supplier page shows the same difference beside the registry facts.
+    from supplier_dd.domain.statement_registry import registry_mismatches
+    from supplier_dd.services.statement_registry import registry_facts_for
+    mismatches = registry_mismatches(registry_facts_for(session, supplier, LATER.date()),
+                                     declaration.answers)
+    assert "declared_areas_differ" in {m.code for m in mismatches}
+
+
+def test_v1_assessments_ignore_the_registry_areas(session):
+    supplier = make_supplier(session, name="Uniform Evidence Ltd",
+                             companies_house_number="01234567")
+    session.add(RegistryStatement(
+        statement_year=2025, organisation_key="01234567", company_number="01234567",
+        organisation_name="Uniform Evidence Ltd", normalised_name="uniform evidence",
+        end_date=date(2026, 3, 31), includes_policies=True))
+    session.flush()
+    _declaration(session, supplier)
+    row = current_assessment(session, supplier.id)
+    assert row.model_version == "v1" and "checks" not in row.breakdown
+    assert not any("registry statement" in line for line in row.breakdown["explanation"])

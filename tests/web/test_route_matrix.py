@@ -12,9 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from supplier_dd.models import AnswerVerification, Contract, ExclusionDecision, Tender
-from supplier_dd.models.base import utcnow
-from supplier_dd.services.risk import rescore_supplier
+from supplier_dd.models import Contract, ExclusionDecision, Tender
 from tests.admin_helpers import add_outbox_message
 from tests.bulk_helpers import add_bulk_records
 from tests.declaration_helpers import add_declaration_records
@@ -22,7 +20,7 @@ from tests.factories import PASSWORD, make_supplier, make_user
 from tests.feedback_helpers import add_feedback_records
 from tests.helpers import any_csrf_token
 from tests.programme_helpers import add_programme_records
-from tests.risk_helpers import add_risk_records
+from tests.risk_helpers import add_risk_records, add_verification_records
 
 ROLES = ["anonymous", "supplier", "officer", "legal", "admin", "safeguarding"]
 
@@ -372,16 +370,10 @@ def world(session):
                                   likely_to_recur=False, reasons="No ground reported",
                                   decided_on=date(2026, 11, 2)))
     session.commit()
-    # The evidence pages (issue 16) need the submitted declaration assessed and a verification.
-    rescore_supplier(session, other.id, utcnow())
-    verification = AnswerVerification(
-        declaration_id=declaration_ids["other_declaration"], question_id="s54_has_statement",
-        kind="certification", scheme="SMETA", certifying_body="Sedex",
-        certified_on=date(2026, 1, 5), verified_at=utcnow())
-    session.add(verification)
+    verification_ids = add_verification_records(session, other)
     session.commit()
     return {
-        "answer_verification": verification.id,
+        **verification_ids,
         "other_supplier": other.id,
         "own_supplier": own.id,
         "contract": contract.id,

@@ -160,3 +160,23 @@ def test_the_supplier_page_shows_both_maturities(client, world):
     client.sign_in("officer@council.example", PASSWORD)
     page = text_of(client.get(f"/officer/suppliers/{supplier.id}"))
     assert "Self-attested maturity" in page and "Verified maturity 0% (Red)" in page
+
+
+def test_the_heat_map_under_v2_counts_inherent_band_by_rating(client, world, session):
+    supplier, _, _ = world  # High inherent, Medium on its word alone under v2
+    client.sign_in("officer@council.example", PASSWORD)
+    page = text_of(client.get("/officer/risk/overview"))
+    assert "Inherent risk against residual rating (risk model v2)" in page
+    assert "Risk model v2 is active" in page
+    row = page.split("Suppliers by inherent risk and residual rating", 1)[1]
+    # Table columns: Low, Medium, High, Critical, Awaiting declaration; the High row first.
+    assert "High 0 1 0 0 0" in row
+
+
+def test_the_heat_map_under_v1_is_unchanged(client, session):
+    make_user(session, "officer", email="officer@council.example")
+    session.commit()
+    client.sign_in("officer@council.example", PASSWORD)
+    page = text_of(client.get("/officer/risk/overview"))
+    assert "Inherent risk against declared maturity" in page
+    assert "residual rating (risk model" not in page

@@ -21,6 +21,7 @@ from supplier_dd.domain.risk.residual import (
     explain,
     residual_risk,
 )
+from supplier_dd.domain.statement_registry import areas_mismatch, declared_statement_answers
 
 
 def _as_list(answer: Any) -> list[str]:
@@ -91,6 +92,7 @@ def assess(
     plan: ScoringPlan | None = None,
     verified_question_ids: Iterable[str] | None = None,
     today: date | None = None,
+    registry_areas: frozenset[str] | None = None,
 ) -> Assessment:
     """Score a supplier. Without `questions` (or a `plan` of them) there is no declaration:
     inherent risk only, with maturity counted as nothing evidenced. A caller scoring many
@@ -103,7 +105,7 @@ def assess(
         plan = scoring_plan(questions, kpi_descriptions, red_flag_titles)
     if model.evidence_weighted:
         return _assess_v2(model, profile, plan, answers, visible,
-                          frozenset(verified_question_ids or ()), today)
+                          frozenset(verified_question_ids or ()), today, registry_areas)
     if plan is None:
         inherent = inherent_risk(model, profile)
         residual = residual_risk(model, inherent, 0.0, ())
@@ -132,8 +134,11 @@ def _assess_v2(
     model: RiskModel, profile: InherentProfile, plan: ScoringPlan | None,
     answers: Mapping[str, Any] | None, visible: Iterable[str] | None,
     verified: frozenset[str], today: date | None,
+    registry_areas: frozenset[str] | None = None,
 ) -> Assessment:
-    """Model v2: evidence-weighted maturity, checked facts, capped questions, floors."""
+    """Model v2: evidence-weighted maturity, checked facts, capped questions, floors.
+    `registry_areas`: the s.54 areas of the supplier's registered statement (None: none
+    registered); areas declared otherwise are flagged for the officer, without a floor."""
     if plan is None:
         inherent = inherent_risk(model, profile)
         residual = evidence_residual(model, inherent, 0.0, 0.0, ())
@@ -165,11 +170,16 @@ def _assess_v2(
     lines = list(explain(inherent, maturity, residual, flags))
     lines[1:1] = evidence.evidence_lines(model, inherent.band, residual, maturity, verified,
                                          questions, by_id, facts)
+    areas = None
+    if registry_areas is not None:
+        areas = areas_mismatch(registry_areas, declared_statement_answers(answers).areas)
+    if areas is not None:
+        lines.append(areas.message)
     return Assessment(
         model_version=model.version, model_fingerprint=model.fingerprint, inherent=inherent,
         maturity=maturity, residual=residual, red_flags=flags, kpis=kpis,
         explanation=tuple(lines), verified_maturity=verified, evidence_weighted=True,
-        checks=facts.as_dict(),
+        checks={**facts.as_dict(), "registry_areas_differ": areas is not None},
     )
 
 
@@ -177,10 +187,12 @@ def assess_declaration_answers(
     model: RiskModel, profile: InherentProfile, questionnaire: Questionnaire,
     answers: Mapping[str, Any], plan: ScoringPlan | None = None, *,
     verified_question_ids: Iterable[str] | None = None, today: date | None = None,
+    registry_areas: frozenset[str] | None = None,
 ) -> Assessment:
     """Score a declaration's answers against the questionnaire version it was made with;
     `plan` is `questionnaire_plan(questionnaire)`, which a caller scoring many may keep."""
     visible = frozenset(q.id for q in visible_questions(questionnaire, answers))
     return assess(model, profile, answers=answers, visible=visible,
                   plan=plan or questionnaire_plan(questionnaire),
-                  verified_question_ids=verified_question_ids, today=today)
+                  verified_question_ids=verified_question_ids, today=today,
+                  registry_areas=registry_areas)
