@@ -65,8 +65,8 @@ DECISION_TAGS = {
 def exclusion_tag(state_key: str | None) -> dict | None:
     """The dashboard's exclusion tag from services.exclusions.dashboard_tags: the decision, or
     "Decision needed"."""
-    if state_key is None:
-        return None
+    if state_key is None or state_key == rules.EXCLUDED:
+        return None  # the rating itself reads "Excluded"
     if state_key == rules.AWAITING_DECISION:
         return {"text": "Decision needed", "classes": "govuk-tag--purple"}
     return {"text": rules.OUTCOMES[state_key], "classes": DECISION_TAGS[state_key]}
@@ -142,6 +142,7 @@ def debarment_list():
                   f"Checked {result.checked} suppliers: {result.matched} on the list.")
             return redirect(url_for("exclusions.debarment_list"))
     return render_template(
-        "officer/debarment_list.html", form=form, row_problems=row_problems, entries=debarment.entries(db.session),
+        "officer/debarment_list.html", form=form, row_problems=row_problems,
+        entries=debarment.entries(db.session),
         on_the_list=debarment.suppliers_on_the_list(db.session), today=utcnow().date(),
         max_mb=current_app.config["SUPPLIER_DD_SETTINGS"].upload_max_bytes // (1024 * 1024))
