@@ -20,6 +20,9 @@ _BODY = ParagraphStyle("body", parent=_STYLES["BodyText"], fontSize=9.5, leading
 _KEY = ParagraphStyle("key", parent=_BODY, fontName="Helvetica-Bold")
 _SMALL = ParagraphStyle("small", parent=_BODY, fontSize=8, leading=10, textColor=colors.grey)
 
+# Which proportionate form the declaration was asked (questionnaire v2, domain.form_level).
+FORM_NAMES = {"core": "short form", "medium": "longer form", "high": "full form"}
+
 
 def _paragraph(text: str, style=_BODY) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
@@ -45,7 +48,9 @@ def declaration_pdf(declaration: Declaration, questionnaire: Questionnaire,
         ("Reference", reference),
         ("Supplier", declaration.supplier.name),
         ("Status", declaration.status.capitalize()),
-        ("Questionnaire", f"{questionnaire.id} version {questionnaire.version}"),
+        ("Questionnaire", f"{questionnaire.id} version {questionnaire.version}"
+                          + (f", {FORM_NAMES[questionnaire.form_level]}"
+                             if questionnaire.form_level in FORM_NAMES else "")),
         ("Signed by", f"{declaration.signatory_name}, {declaration.signatory_role}"),
         ("Submitted", _format_time(declaration.submitted_at)),
         ("From IP address", declaration.submitted_ip or "Not recorded"),

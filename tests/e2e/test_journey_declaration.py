@@ -144,6 +144,10 @@ def test_invited_contact_completes_leaves_resumes_signs_and_submits(
     page.locator("[name=org_sectors]").first.check()
     page.get_by_label("How many people work for your organisation?").fill("140")
     page.get_by_label("£36 million to £60 million").check()  # a relevant organisation
+    # Questionnaire v2 asks these here: not a VCSE, so a tender without a tier gets the
+    # longer form.
+    page.locator("[name=org_uk_business][value=yes]").check()
+    page.locator("[name=org_vcse][value=no]").check()
     save_and_continue(page)
     assert page.url == overview
     assert task_status(page, "About your organisation") == "Completed"
@@ -168,7 +172,7 @@ def test_invited_contact_completes_leaves_resumes_signs_and_submits(
 
     # Start the exclusion grounds, save part of it and sign out: a break, or a time-out.
     go(page.get_by_role("link", name="Exclusion grounds"))
-    page.locator("[name=excl_conviction][value=no]").check()
+    page.locator("[name=excl_s6_supplier][value=no]").check()
     go(page.get_by_role("button", name="Save and come back later"))
     assert "Your answers have been saved" in banner(page)
     assert task_status(page, "Exclusion grounds") == "In progress"
@@ -181,7 +185,7 @@ def test_invited_contact_completes_leaves_resumes_signs_and_submits(
     assert task_status(page, "Modern Slavery Act statement") == "Completed"
     assert task_status(page, "Exclusion grounds") == "In progress"
     go(page.get_by_role("link", name="Exclusion grounds"))
-    assert page.locator("[name=excl_conviction][value=no]").is_checked()
+    assert page.locator("[name=excl_s6_supplier][value=no]").is_checked()
     go(page.get_by_role("link", name="Back to your declaration"))
 
     for section in QUESTIONNAIRE.sections[2:]:

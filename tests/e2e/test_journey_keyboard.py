@@ -79,7 +79,7 @@ def test_supplier_declares_with_the_keyboard_only(live_server, page, session, tm
     press_and_wait(page)
     if not javascript:
         assert_accessible(page, "question page without JavaScript")
-    tab_to(page, lambda info: info["name"] == "excl_conviction")
+    tab_to(page, lambda info: info["name"] == "excl_s6_supplier")
     page.keyboard.press("ArrowDown")  # from Yes to No: arrow keys move and select
     assert focused(page)["value"] == "no" and focused(page)["checked"]
     tab_to(page, "Save and come back later")
