@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -40,10 +41,13 @@ def _parse_day(value: str | None) -> date | None:
 @click.option("--action-plan", "action_plan_id", type=click.IntRange(min=1),
               help="Id of the action plan to report (see the Programme pages); default: the "
                    "council's current plan, else the latest imported.")
+@click.option("--edition", type=click.Choice(["1", "2"]),
+              help="Pack edition (docs/cabinet-pack.md); default: 1 for a year that closed "
+                   "before edition 2 was published on 2 December 2026, else 2.")
 @with_appcontext
 def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
                    cover_date: str | None, author: str, version: str,
-                   action_plan_id: int | None):
+                   action_plan_id: int | None, edition: str | None):
     from supplier_dd.extensions import db
     from supplier_dd.infrastructure.notification_mailer import mailer_for
     from supplier_dd.models.base import utcnow
@@ -63,7 +67,10 @@ def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
                                 session=session, action_plan_id=action_plan_id)
     except ServiceError as error:
         raise click.UsageError(str(error)) from None
+    if edition is not None:
+        request = replace(request, edition=int(edition))
     run = start_run(session, request, None, "command line", now)
+    click.echo(f"Edition {run.edition}")
     plan = run.action_plan
     click.echo(f"Action plan reported: {plan.title} (plan {plan.id})" if plan
                else "Action plan reported: none has been imported.")
@@ -73,7 +80,8 @@ def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
                      progress=lambda step: click.echo(f"  {step}..."))
     audit.record(session, "cabinet_pack.generated", audit.Actor(None, "cli", "system"), utcnow(),
                  object_type="cabinet_pack_run", object_id=run.id,
-                 details={"year": run.financial_year, "data_checksum": run.data_checksum,
+                 details={"year": run.financial_year, "edition": run.edition,
+                          "data_checksum": run.data_checksum,
                           "files": {p.kind: p.sha256 for p in packs}})
     notifications.pack_built(session, run, mailer_for(current_app), utcnow())
     session.commit()

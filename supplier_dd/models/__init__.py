@@ -8,7 +8,7 @@ from supplier_dd.models.api_key import ApiKey
 from supplier_dd.models.attestation import AttestationReminder, AttestationSchedule
 from supplier_dd.models.audit import AuditChainHead, AuditEntry
 from supplier_dd.models.bulk_request import BulkCampaign, BulkCampaignSupplier
-from supplier_dd.models.cabinet_pack import CabinetPack, CabinetPackRun
+from supplier_dd.models.cabinet_pack import CabinetPack, CabinetPackRun, PackTarget
 from supplier_dd.models.contract import Contract, Tender, tender_invitations
 from supplier_dd.models.declaration import Declaration, DeclarationRequest, EvidenceFile
 from supplier_dd.models.exclusion import DebarmentCheck, DebarmentEntry, ExclusionDecision
@@ -57,6 +57,7 @@ __all__ = [
     "DigestItem",
     "CabinetPack",
     "CabinetPackRun",
+    "PackTarget",
     "AssessmentReview",
     "CorrectiveAction",
     "CorrectiveActionEvent",

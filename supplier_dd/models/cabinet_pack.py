@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -39,6 +39,9 @@ class CabinetPackRun(db.Model):
     action_plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("action_plans.id", ondelete="SET NULL"), index=True
     )
+    # Which edition of the pack the run builds (reports/editions.py): a closed year keeps
+    # edition 1, so rebuilding it gives the same bytes as before edition 2 existed.
+    edition: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[str] = mapped_column(String(20), default=RUN_QUEUED)
     # What the build is doing now, shown on the progress page.
     step: Mapped[str] = mapped_column(String(200), default="")
@@ -83,3 +86,26 @@ class CabinetPack(db.Model):
 
     run = relationship("CabinetPackRun", back_populates="packs")
     created_by = relationship("User")
+
+
+class PackTarget(db.Model):
+    """A target the council set for one of the pack's measures (percent). Rows are only added:
+    edition 2 of the pack reads the latest row set by its as-of date, so a rebuilt pack reads
+    the target as it stood then."""
+
+    __tablename__ = "pack_targets"
+    __table_args__ = (
+        CheckConstraint("target >= 0 AND target <= 100", name="target_a_percentage"),
+        Index("ix_pack_targets_measure_set_at", "measure", "set_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The measure's figure key, as in reports/queries.TARGETS.
+    measure: Mapped[str] = mapped_column(String(80))
+    target: Mapped[float] = mapped_column(Float)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept as text so the history still names the person if the account is removed.
+    set_by_name: Mapped[str] = mapped_column(String(254))
+
+    set_by = relationship("User")

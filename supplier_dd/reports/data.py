@@ -223,6 +223,8 @@ class SummaryKpi:
     higher_is_better: bool = True
     # How far short of target still counts as amber, in the figure's unit.
     amber_within: float = 10.0
+    # Edition 2: who set the target ("Target set by the council on 02/12/2026").
+    target_note: str = ""
 
     @property
     def rag(self) -> Rag | None:
@@ -405,6 +407,9 @@ class ReportData:
     action_plan: ActionPlanSection
     training: tuple[FigureGroup, ...]
     evidence_tables: tuple[EvidenceTable, ...] = field(default=())
+    # reports/editions.py. Edition 1's checksum data leaves this (and edition 2's other new
+    # fields) out, so a pack rebuilt as edition 1 has the checksum it always had.
+    edition: int = 1
 
     def __post_init__(self):
         numbers = [c.number for c in self.charter]
@@ -480,6 +485,10 @@ class ReportData:
         for kpi, kpi_data in zip(self.summary, data["summary"], strict=True):
             kpi_data["rag"] = kpi.rag
             kpi_data["change"] = kpi.change
+            if not kpi.target_note:
+                del kpi_data["target_note"]
+        if self.edition == 1:
+            del data["edition"]
         return data
 
     def canonical_json(self) -> str:

@@ -53,6 +53,7 @@ from supplier_dd.reports.data import (
     FigureGroup,
     ReportData,
 )
+from supplier_dd.reports.editions import edition_label
 
 # GOV.UK Design System colours.
 TEXT = colors.HexColor("#0b0c0c")
@@ -292,6 +293,8 @@ def _cover(data: ReportData) -> list:
         ["Action plan", data.action_plan.named()],
         ["Data checksum (SHA-256)", data.checksum()],
     ]
+    if data.edition != 1:  # edition 1 packs never printed their edition, and keep their bytes
+        facts.append(["Edition", edition_label(data.edition)])
     rows = [[_p(label, "cell_bold"), _p(value)] for label, value in facts]
     facts_table = Table(rows, colWidths=[50 * mm, CONTENT_WIDTH - 50 * mm], hAlign="LEFT")
     facts_table.setStyle(TableStyle([
@@ -341,7 +344,9 @@ def _summary(data: ReportData, refs: dict[str, str]) -> list:
     for kpi in data.summary:
         rags.append(kpi.rag)
         rows.append([_p(kpi.figure.label), _p(kpi.figure.display(), "cell_number"),
-                     _p(kpi.target_display()), _rag_paragraph(kpi.rag),
+                     ([_p(kpi.target_display()), _p(kpi.target_note, "cell_small")]
+                      if kpi.target_note else _p(kpi.target_display())),
+                     _rag_paragraph(kpi.rag),
                      _p(kpi.previous_display(), "cell_number"), _p(kpi.change_display()),
                      _p(refs[kpi.figure.key], "cell_small")])
     story.append(_table(

@@ -12,15 +12,17 @@ records gives the same figures.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
-from supplier_dd.domain.action_plans import is_overdue, parse_rag
+from supplier_dd.domain import exclusions as exclusion_rules
+from supplier_dd.domain.action_plans import Rag, is_overdue, parse_rag
 from supplier_dd.domain.charter import COMMITMENTS, Evidence, commitment_status
 from supplier_dd.domain.organisations import RELEVANT_TURNOVER_BANDS, TURNOVER_BANDS
 from supplier_dd.domain.programme import (
@@ -72,6 +74,8 @@ from supplier_dd.reports.data import (
     not_recorded,
     percent_figure,
 )
+from supplier_dd.reports.editions import EDITION_1, EDITION_2, check_edition
+from supplier_dd.services import exclusions, pack_targets
 from supplier_dd.services.action_plans import current_plan
 from supplier_dd.services.programme import latest_training
 
@@ -88,6 +92,8 @@ TARGETS = {
 }
 # A Charter commitment measured by a share is met at this level.
 CHARTER_MEASURE_TARGET = 90.0
+# These are the defaults: edition 2 reads the targets the council set (services/pack_targets).
+CHARTER_TARGET_KEY = "charter.measure"
 KNOCK_OUT_LABEL = "Excluded pending review"
 # Commitments a count of activity in the year evidences when no item was recorded by hand
 # (9: referrals through the National Referral Mechanism or Duty to Notify).
@@ -312,31 +318,61 @@ def _band_key(band: str) -> str:
     return f"risk.band.{_slug(band)}"
 
 
-def _risk_figures(session: Session, window: _Window) -> dict[str, Figure]:
+AWAITING_KEY = "risk.awaiting_declaration"
+
+
+def _serious(assessed_only: bool):
+    """Rated High or Critical, or excluded pending review; edition 2 leaves out suppliers
+    awaiting a declaration, whose band is inherent risk only."""
+    serious = or_(RiskAssessment.residual_band.in_(("High", "Critical")),
+                  RiskAssessment.excluded_pending_review.is_(True))
+    return and_(serious, ~_awaiting_declaration()) if assessed_only else serious
+
+
+def _awaiting_declaration(assessment=RiskAssessment):
+    """Scored from what the council knows (inherent risk only): the supplier has not declared."""
+    return and_(assessment.declaration_id.is_(None),
+                assessment.excluded_pending_review.is_not(True))
+
+
+def _risk_figures(session: Session, window: _Window, *,
+                  assessed_only: bool = False) -> dict[str, Figure]:
+    """Suppliers by band at the as-of day. Edition 1 bands every assessment in force; edition 2
+    (`assessed_only`) bands only assessments of a declaration and counts the suppliers still
+    awaiting one apart, so an inherent-only High is never reported as a rated High."""
     as_of = window.as_of
+    grouping = [RiskAssessment.residual_band, RiskAssessment.excluded_pending_review]
+    if assessed_only:
+        grouping.append(case((_awaiting_declaration(), 1), else_=0))
     rows = session.execute(
-        select(RiskAssessment.residual_band, RiskAssessment.excluded_pending_review,
-               func.count(RiskAssessment.id))
-        .where(_assessment_current_at(window))
-        .group_by(RiskAssessment.residual_band, RiskAssessment.excluded_pending_review)
+        select(*grouping, func.count(RiskAssessment.id))
+        .where(_assessment_current_at(window)).group_by(*grouping)
     ).all()
     by_band = {band: 0 for band in RESIDUAL_BANDS}
-    excluded = 0
-    for band, is_excluded, count in rows:
+    excluded = awaiting = 0
+    for band, is_excluded, *is_awaiting, count in rows:
         if is_excluded:
             excluded += count
+        elif is_awaiting and is_awaiting[0]:
+            awaiting += count
         else:
             by_band[band] = by_band.get(band, 0) + count
     current = (f"risk_assessments in force on {as_of} (created_at before the end of that day, "
                "not superseded by then)")
+    assessed_filter = " and declaration_id is not empty" if assessed_only else ""
     figures = [
         Figure(_band_key(band), f"Suppliers rated {band}", count,
-               f"{current} where residual_band = {band} and not excluded_pending_review")
+               f"{current} where residual_band = {band} and not excluded_pending_review"
+               f"{assessed_filter}")
         for band, count in by_band.items()
     ]
     figures.append(Figure(_band_key(KNOCK_OUT_LABEL), f"Suppliers rated {KNOCK_OUT_LABEL}",
                           excluded, f"{current} where excluded_pending_review"))
-    assessed = sum(by_band.values()) + excluded
+    if assessed_only:
+        figures.append(Figure(
+            AWAITING_KEY, "Suppliers awaiting a declaration (inherent risk only)", awaiting,
+            f"{current} where declaration_id is empty and not excluded_pending_review"))
+    assessed = sum(by_band.values()) + excluded + awaiting
     suppliers = _count(session, select(func.count(Supplier.id))
                        .where(Supplier.created_at < window.as_of_end))
     figures.append(Figure("risk.not_assessed", "Suppliers rated Not assessed",
@@ -348,9 +384,7 @@ def _risk_figures(session: Session, window: _Window) -> dict[str, Figure]:
                   " + ".join(high_keys), inputs=high_keys)
 
     serious = (select(RiskAssessment.supplier_id)
-               .where(_assessment_current_at(window),
-                      or_(RiskAssessment.residual_band.in_(("High", "Critical")),
-                          RiskAssessment.excluded_pending_review.is_(True))))
+               .where(_assessment_current_at(window), _serious(assessed_only)))
     with_action = _count(session, select(func.count()).select_from(serious.subquery("serious"))
                          .where(exists().where(
                              CorrectiveAction.supplier_id == text("serious.supplier_id"),
@@ -464,7 +498,10 @@ def _kpi_figures(kpi_counts: dict[str, dict[str, int]], window: _Window,
 # --- Charter commitments ----------------------------------------------------------------------
 
 def _charter(session: Session, window: _Window, measured: dict[int, tuple[Figure, ...]],
-             headline_measure: dict[int, Figure]) -> tuple[CharterCommitment, ...]:
+             headline_measure: dict[int, Figure], *, target: float = CHARTER_MEASURE_TARGET,
+             target_note: str = "",
+             activity_note: str = "Status from the referrals recorded in the year.",
+             ) -> tuple[CharterCommitment, ...]:
     """Each commitment's status: from its headline measure when the service can measure it
     (training, declarations), otherwise from the evidence officers recorded (domain.charter)."""
     recorded = {
@@ -489,14 +526,15 @@ def _charter(session: Session, window: _Window, measured: dict[int, tuple[Figure
         measure = headline_measure.get(number)
         notes = []
         if measure is not None and measure.value is not None:
-            status, rag = charter_status(measure, CHARTER_MEASURE_TARGET)
-            notes.append(f"Status from {measure.label.lower()} against "
-                         f"{CHARTER_MEASURE_TARGET:.0f}%.")
+            status, rag = charter_status(measure, target)
+            notes.append(f"Status from {measure.label.lower()} against {target:.0f}%.")
+            if target_note:
+                notes.append(f"{target_note}.")
         elif latest is None and number in EVIDENCED_BY_ACTIVITY and any(
                 f.value for f in measured.get(number, ())):
             # Referrals made in the year show the referral route is in use.
             status, rag = "Evidenced", parse_rag("green")
-            notes.append("Status from the referrals recorded in the year.")
+            notes.append(activity_note)
         else:
             found = commitment_status(item, [Evidence(number, latest)] if latest else [],
                                       window.as_of)
@@ -581,8 +619,11 @@ class PlanChoice(Enum):
     CURRENT = "current"
 
 
-def _action_plan(session: Session, window: _Window,
-                 plan_id: int | None | PlanChoice) -> tuple[ActionPlanSection, list[tuple]]:
+def _action_plan(session: Session, window: _Window, plan_id: int | None | PlanChoice, *,
+                 edition_2: bool = False) -> tuple[ActionPlanSection, list[tuple]]:
+    """The plan's actions and RAG counts. Edition 1 reports each action's RAG as recorded and
+    the plan's title as stored; edition 2 rates overdue unfinished actions Red unless an officer
+    rated them, and names the plan rather than its file."""
     if plan_id is PlanChoice.CURRENT:
         plan = current_plan(session)
     else:
@@ -597,17 +638,27 @@ def _action_plan(session: Session, window: _Window,
         .where(ActionPlanPriority.plan_id == plan.id)
         .order_by(ActionPlanPriority.position, PlanAction.position)
     ).scalars().all()
+    def rag_of(action: PlanAction) -> Rag | None:
+        return (_plan_rag_edition_2(action, window.as_of) if edition_2
+                else parse_rag(action.rag))
+
     actions = tuple(
         PlannedAction(action.ref or "", action.description,
                       action.lead_officer or action.area_lead, action.start_date,
-                      action.end_date, parse_rag(action.rag),
+                      action.end_date, rag_of(action),
                       PROGRESS_LABELS.get(action.progress, action.timeframe or ""))
         for action in rows
     )
+    title = _plan_name(plan) if edition_2 else plan.title
     source = f"plan_actions of action plan {plan.id} ('{plan.title}')"
-    rag_counts = dict(session.execute(
-        select(PlanAction.rag, func.count(PlanAction.id)).join(ActionPlanPriority)
-        .where(ActionPlanPriority.plan_id == plan.id).group_by(PlanAction.rag)).all())
+    if edition_2:
+        rag_counts = Counter(a.rag.value if a.rag else None for a in actions)
+        source += (", an overdue unfinished action counted Red unless an officer changed its "
+                   "RAG (action_rag_changes)")
+    else:
+        rag_counts = dict(session.execute(
+            select(PlanAction.rag, func.count(PlanAction.id)).join(ActionPlanPriority)
+            .where(ActionPlanPriority.plan_id == plan.id).group_by(PlanAction.rag)).all())
     figures = [Figure("action_plan.actions", "Actions in the plan", sum(rag_counts.values()),
                       source)]
     for rag in ("green", "amber", "red", None):
@@ -621,7 +672,7 @@ def _action_plan(session: Session, window: _Window,
                                    "is not completed"))
     evidence = [(a.ref, a.description, a.lead, a.start, a.end, a.progress,
                  a.rag.label if a.rag else "Not rated") for a in actions]
-    return ActionPlanSection(plan.title, actions, FigureGroup("Action plan RAG", tuple(figures)),
+    return ActionPlanSection(title, actions, FigureGroup("Action plan RAG", tuple(figures)),
                              "", plan.created_at.date()), evidence
 
 
@@ -633,8 +684,8 @@ def _yes_no(condition):
 
 def _evidence_tables(session: Session, window: _Window, figures: dict[str, Figure],
                      training: tuple[Figure, ...], training_rows: list[tuple],
-                     plan_rows: list[tuple],
-                     row_limit: int) -> tuple[EvidenceTable, ...]:
+                     plan_rows: list[tuple], row_limit: int, *,
+                     assessed_only: bool = False) -> tuple[EvidenceTable, ...]:
     def listed(section: str, title: str, keys: Sequence[str], columns: Sequence[str],
                statement: Select, total: int, convert: Callable = tuple) -> EvidenceTable:
         rows = tuple(convert(row) for row in session.execute(statement.limit(row_limit)))
@@ -688,8 +739,7 @@ def _evidence_tables(session: Session, window: _Window, figures: dict[str, Figur
         .order_by(AttestationSchedule.due_on, Supplier.name, AttestationSchedule.id),
         figures["reattestation.due"].value, iso,
     )]
-    serious = or_(RiskAssessment.residual_band.in_(("High", "Critical")),
-                  RiskAssessment.excluded_pending_review.is_(True))
+    serious = _serious(assessed_only)
     actions_raised = (select(func.count(CorrectiveAction.id))
                       .where(CorrectiveAction.supplier_id == RiskAssessment.supplier_id,
                              CorrectiveAction.created_at < window.as_of_end)
@@ -749,21 +799,138 @@ def _evidence_tables(session: Session, window: _Window, figures: dict[str, Figur
     return tuple(tables)
 
 
-# --- putting the pack together ------------------------------------------------------------------
+# --- edition 2: figures that say exactly what they count ----------------------------------------
 
-def _measured(session: Session, window: _Window) -> dict[str, Figure]:
-    """The figures that are compared year on year."""
-    figures: dict[str, Figure] = {}
-    figures.update(_declaration_figures(session, window))
-    figures.update(_s54_figures(session, window))
-    figures.update(_reattestation_figures(session, window))
-    figures.update(_risk_figures(session, window))
+S54_SIX_AREAS_LABEL = "Registered statement covering all six areas"
+
+
+def _s54_figures_edition_2(session: Session, window: _Window) -> dict[str, Figure]:
+    """Edition 1's counts, named for what they check: a statement on the registry that covers
+    the six areas, not compliance with s.54."""
+    figures = _s54_figures(session, window)
+    figures["s54.compliant_six_areas"] = replace(
+        figures["s54.compliant_six_areas"],
+        label=f"of which have a {S54_SIX_AREAS_LABEL.lower()}")
+    figures["s54.compliant_share"] = replace(
+        figures["s54.compliant_share"],
+        label=f"{S54_SIX_AREAS_LABEL} (share of relevant commercial organisations)")
     return figures
 
 
-def _previous_values(session: Session, year: FinancialYear) -> dict[str, int | float | None]:
+def _linked_referrals(session: Session, window: _Window) -> Figure:
+    """Commitment 9 is about concerns over contractors: only a referral that names the supplier
+    or contract it concerns evidences it."""
+    linked = and_(Referral.referred_on.between(window.year.first_day, window.year.last_day),
+                  or_(Referral.supplier_id.is_not(None), Referral.contract_id.is_not(None)))
+    return Figure(
+        "referrals.linked_to_supplier", "Referrals or concerns linked to a supplier or contract",
+        _count(session, select(func.count(Referral.id)).where(linked)),
+        f"referrals where referred_on in {window.period} and supplier_id or contract_id is set "
+        "(counted; no personal data)")
+
+
+def _procurement_training_edition_2(figures: tuple[Figure, ...]) -> Figure:
+    """One procurement-team figure the summary, the Charter and the training section all read,
+    named for the course it counts, and saying so when nothing is recorded."""
+    chosen = _procurement_training(figures)
+    if chosen is None:
+        return not_recorded("training.procurement_team.share", "Procurement team trained",
+                            "training_records where staff_group = procurement_team",
+                            "No procurement team training recorded in the year",
+                            unit="percent")
+    course_share = next(f for f in figures if f.key == chosen.inputs[0])
+    course = course_share.label.split(": ", 1)[-1].removesuffix(" completion")
+    return replace(chosen, label=f"Procurement team trained ({course})")
+
+
+def _ppn_figures(session: Session, window: _Window) -> dict[str, Figure]:
+    high_risk = and_(_contract_live_in(window), Contract.ppn_high_risk.is_(True))
+    count, total = session.execute(
+        select(func.count(Contract.id), func.coalesce(func.sum(Contract.value), 0))
+        .where(high_risk)).one()
+    source = (f"contracts live in {window.period} where ppn_high_risk (PPN 02/23 industry "
+              "from category and CPV, domain.ppn)")
+    return {f.key: f for f in (
+        Figure("ppn.high_risk_contracts",
+               "Contracts live in the year in PPN 02/23 high-risk categories", int(count or 0),
+               source),
+        Figure("ppn.high_risk_value", "Value of those contracts (£, whole pounds)",
+               int(round(total or 0)), f"sum of contracts.value of {source}"),
+    )}
+
+
+def _exclusion_figures(session: Session, window: _Window) -> dict[str, Figure]:
+    first, last = window.year.first_day, window.last_counted_day
+    decisions = exclusions.decision_counts(session, first, last)
+    checks = exclusions.debarment_check_counts(session, first, last)
+    decided = f"exclusion_decisions standing on {last}, decided_on in {first}..{last}"
+    figures = [
+        Figure(f"exclusions.{outcome}", f"Suppliers decided: {label.lower()}",
+               decisions.get(outcome, 0), f"{decided} with outcome {outcome}")
+        for outcome, label in exclusion_rules.OUTCOMES.items()
+    ]
+    figures += [
+        Figure("exclusions.awaiting_decision",
+               f"Suppliers reporting an exclusion ground with no decision on {last:%d/%m/%Y}",
+               decisions.get(exclusion_rules.AWAITING_DECISION, 0),
+               f"suppliers whose latest declaration submitted by {last} reports a ground and "
+               "no decision covers it"),
+        Figure("debarment.checks", "Debarment list checks made in the year",
+               checks["checked"], f"debarment_checks where checked_at in {first}..{last}"),
+        Figure("debarment.matches", "of which found the supplier on the list",
+               checks["matched"], "those debarment_checks where matched"),
+    ]
+    return {f.key: f for f in figures}
+
+
+def _stored_targets(session: Session, as_of: date) -> dict[str, tuple[float, str]]:
+    """Each target as the council had set it by the end of the as-of day, with what the pack
+    says about it; a measure the council never set keeps its default."""
+    set_by_then = pack_targets.targets_at(session, datetime.combine(as_of + timedelta(days=1),
+                                                                    time()))
+    targets = {}
+    for key, default in (*TARGETS.items(), (CHARTER_TARGET_KEY, CHARTER_MEASURE_TARGET)):
+        stored = set_by_then.get(key)
+        targets[key] = ((stored.target, f"Target set by the council on {stored.set_at:%d/%m/%Y}")
+                        if stored else (default, "Default target (not set by the council)"))
+    return targets
+
+
+def _plan_rag_edition_2(action: PlanAction, as_of: date) -> Rag | None:
+    """An overdue, unfinished action is Red whatever its imported RAG, unless an officer rated it
+    (a recorded RAG change): the officer's judgement stands."""
+    if not action.rag_changes and is_overdue(action.end_date, action.progress, as_of):
+        return Rag.RED
+    return parse_rag(action.rag)
+
+
+def _plan_name(plan: ActionPlan) -> str:
+    """The plan's own name: a plan whose document had no title was named after its file on
+    import, and a file name means nothing to Cabinet."""
+    if plan.source_filename and plan.source_filename.rsplit("/", 1)[-1] in plan.title:
+        return "The council's modern slavery action plan"
+    return plan.title
+
+
+# --- putting the pack together ------------------------------------------------------------------
+
+def _measured(session: Session, window: _Window, edition: int = EDITION_1
+              ) -> dict[str, Figure]:
+    """The figures that are compared year on year, as the edition counts them."""
+    edition_2 = edition == EDITION_2
+    figures: dict[str, Figure] = {}
+    figures.update(_declaration_figures(session, window))
+    figures.update((_s54_figures_edition_2 if edition_2 else _s54_figures)(session, window))
+    figures.update(_reattestation_figures(session, window))
+    figures.update(_risk_figures(session, window, assessed_only=edition_2))
+    return figures
+
+
+def _previous_values(session: Session, year: FinancialYear, edition: int = EDITION_1
+                     ) -> dict[str, int | float | None]:
+    """Last year's figures counted the same way as this year's, so a change is a real one."""
     window = _Window(year, year.last_day)
-    figures = _measured(session, window)
+    figures = _measured(session, window, edition)
     training, _rows = _training(session, window)
     procurement = _procurement_training(training)
     if procurement is not None:
@@ -775,13 +942,18 @@ def build_report_data(
     session: Session, year: FinancialYear | str, cover_date: date, author: str, *,
     council: str = "", version: str = "1.0", row_limit: int = ROW_LIMIT,
     progress: Callable[[str], None] | None = None,
-    action_plan_id: int | None | PlanChoice = PlanChoice.CURRENT,
+    action_plan_id: int | None | PlanChoice = PlanChoice.CURRENT, edition: int = EDITION_1,
 ) -> ReportData:
     """The pack's data for `year`, figures taken at its end (or at `cover_date` if earlier),
     reporting the action plan `action_plan_id` (None: no plan), by default the current one.
 
+    `edition` (reports/editions.py) is the one switch between edition 1, whose figures never
+    change, and edition 2; every difference is in the *_edition_2 functions and the branches
+    marked "edition 2" below.
+
     Raises ReportInputError for a year written wrongly or a cover date before the year began.
     """
+    edition_2 = check_edition(edition) == EDITION_2
     if isinstance(year, str):
         year = FinancialYear.parse(year)
     if cover_date < year.first_day:
@@ -794,35 +966,56 @@ def build_report_data(
     window = _Window(year, min(year.last_day, cover_date))
 
     report("Counting declarations, statements and re-attestations")
-    figures = _measured(session, window)
+    figures = _measured(session, window, edition)
     report("Counting risk, Charter evidence, training and referrals")
     kpi_figures = _kpi_figures(_kpi_counts(session, window), window)
     for group in kpi_figures.values():
         figures.update({f.key: f for f in group})
     training, training_rows = _training(session, window)
     figures.update({f.key: f for f in training})
-    procurement = _procurement_training(training)
     referrals = _referral_figures(session, window)
+    if edition_2:
+        # One procurement-training figure read everywhere; commitment 9 from linked referrals.
+        procurement = _procurement_training_edition_2(training)
+        figures[procurement.key] = procurement
+        linked_referrals = _linked_referrals(session, window)
+        referrals[linked_referrals.key] = linked_referrals
+        figures.update(_ppn_figures(session, window))
+        figures.update(_exclusion_figures(session, window))
+        targets = _stored_targets(session, window.as_of)
+    else:
+        procurement = _procurement_training(training)
+        targets = {key: (value, "") for key, value in TARGETS.items()}
     figures.update(referrals)
     report("Reading the action plan and the previous year")
-    plan, plan_rows = _action_plan(session, window, action_plan_id)
-    previous = _previous_values(session, year.previous)
+    plan, plan_rows = _action_plan(session, window, action_plan_id, edition_2=edition_2)
+    previous = _previous_values(session, year.previous, edition)
 
     measured = dict(kpi_figures)
     measured[1] = (procurement,) if procurement is not None else ()
     measured[2] = (figures["contracts.declaration_coverage"], figures["s54.compliant_share"],
                    *kpi_figures[2])
-    measured[9] = (referrals["referrals.nrm"], referrals["referrals.duty_to_notify"])
+    measured[9] = ((referrals["referrals.linked_to_supplier"],) if edition_2 else
+                   (referrals["referrals.nrm"], referrals["referrals.duty_to_notify"]))
     headline = {6: kpi_figures[6][2]}
     if procurement is not None:
         headline[1] = procurement
     if figures["contracts.declaration_coverage"].value is not None:
         headline[2] = figures["contracts.declaration_coverage"]
-    charter = _charter(session, window, measured, headline)
+    if edition_2:
+        charter_target, charter_note = targets[CHARTER_TARGET_KEY]
+        charter = _charter(
+            session, window, measured, headline, target=charter_target,
+            target_note=charter_note,
+            activity_note="Status from referrals or concerns linked to a supplier or contract "
+                          "in the year.")
+    else:
+        charter = _charter(session, window, measured, headline)
 
     def kpi(key: str, figure: Figure | None = None) -> SummaryKpi:
         figure = figure or figures[key]
-        return SummaryKpi(figure, TARGETS.get(key), previous.get(key))
+        target, note = targets.get(key, (None, ""))
+        return SummaryKpi(figure, target, previous.get(key), target_note=note)
 
     summary = [kpi("tenders.declaration_coverage"), kpi("contracts.declaration_coverage"),
                kpi("s54.compliant_share"), kpi("reattestation.on_time_share"),
@@ -835,6 +1028,7 @@ def build_report_data(
                                            unit="percent"),
                               TARGETS["training.procurement_team.share"],
                               previous.get("training.procurement_team.share")))
+
     summary.append(SummaryKpi(figures["risk.high_critical"], None,
                               previous.get("risk.high_critical"), higher_is_better=False))
 
@@ -842,6 +1036,8 @@ def build_report_data(
         return FigureGroup(title, tuple(figures[key] for key in keys), note)
 
     band_keys = [_band_key(b) for b in (*RESIDUAL_BANDS, KNOCK_OUT_LABEL)] + ["risk.not_assessed"]
+    if edition_2:
+        band_keys.insert(-1, AWAITING_KEY)
     assessed_any = any(figures[k].value for k in band_keys[:-1])
     transparency = (
         group("Declarations", ("tenders.in_year", "tenders.invited_bidders",
@@ -863,6 +1059,28 @@ def build_report_data(
               "Exclusion decisions under the Procurement Act 2023 are not recorded in the "
               "service."),
     )
+    if edition_2:
+        transparency = (
+            *transparency[:3],
+            group("High and critical risk and the action taken",
+                  ("risk.high_critical", "risk.high_critical_or_excluded",
+                   "risk.high_critical_with_action", "risk.high_critical_with_action_share",
+                   AWAITING_KEY, "corrective.opened", "corrective.closed",
+                   "corrective.open_at_end"),
+                  "Counts suppliers assessed on a declaration. Suppliers awaiting a "
+                  "declaration are scored on inherent risk only and counted apart."),
+            group("Knock-outs, exclusion decisions and debarment checks",
+                  ("risk.knockouts_in_year", *(f"exclusions.{outcome}" for outcome
+                                               in exclusion_rules.OUTCOMES),
+                   "exclusions.awaiting_decision", "debarment.checks", "debarment.matches"),
+                  "Knock-outs are answers that exclude a supplier pending an officer's review. "
+                  "Decisions are those under the Procurement Act 2023 recorded in the service, "
+                  "each supplier counted once by its standing decision."),
+            group("Contracts in PPN 02/23 high-risk categories",
+                  ("ppn.high_risk_contracts", "ppn.high_risk_value"),
+                  "Industries PPN 02/23 names as at high risk of modern slavery, from each "
+                  "contract's category and CPV code."),
+        )
     risk_bands = group(
         "Risk band distribution", band_keys,
         "" if assessed_any else "No risk assessments were in force at the end of the year.")
@@ -875,10 +1093,10 @@ def build_report_data(
 
     report("Listing the rows behind each figure")
     evidence = _evidence_tables(session, window, figures, training, training_rows, plan_rows,
-                                row_limit)
+                                row_limit, assessed_only=edition_2)
     return ReportData(
         cover=Cover(council or "The council", year, cover_date, author.strip(), version),
         summary=tuple(summary), charter=charter, transparency=transparency,
         risk_bands=risk_bands, action_plan=plan, training=(training_group, referral_group),
-        evidence_tables=evidence,
+        evidence_tables=evidence, edition=edition,
     )

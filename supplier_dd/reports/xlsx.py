@@ -44,6 +44,7 @@ from supplier_dd.reports.data import (
     FigureGroup,
     ReportData,
 )
+from supplier_dd.reports.editions import edition_label
 
 SHEET_NAMES = {
     SUMMARY: "Summary",
@@ -176,6 +177,8 @@ def _cover(workbook: Workbook, data: ReportData) -> None:
         ("Version", cover.version),
         ("Action plan", data.action_plan.named()),
         ("Data checksum (SHA-256)", data.checksum()),
+        # Edition 1 packs never printed their edition, and must keep their bytes.
+        *((("Edition", edition_label(data.edition)),) if data.edition != 1 else ()),
     ):
         writer.row((label, value))
     writer.heading("Approved by")
@@ -197,6 +200,9 @@ def _summary(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> None
                     kpi.rag.label if kpi.rag else "Not rated", kpi.previous, kpi.change,
                     figure.source), formats)
     writer.end_table(len(SUMMARY_COLUMNS))
+    for kpi in data.summary:
+        if kpi.target_note:
+            writer.note(f"{refs[kpi.figure.key]} {kpi.figure.label}: {kpi.target_note}.")
 
 
 def _charter(workbook: Workbook, data: ReportData, refs: dict[str, str]) -> None:

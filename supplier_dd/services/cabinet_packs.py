@@ -29,6 +29,7 @@ from supplier_dd.models.cabinet_pack import (
     RUN_RUNNING,
 )
 from supplier_dd.reports.data import FinancialYear, ReportInputError
+from supplier_dd.reports.editions import EDITION_2, default_edition
 from supplier_dd.reports.pdf import render_pdf
 from supplier_dd.reports.queries import build_report_data
 from supplier_dd.reports.xlsx import render_xlsx
@@ -62,6 +63,8 @@ class PackRequest:
     version: str
     # The action plan the pack reports; None when the council has none.
     action_plan_id: int | None = None
+    # reports/editions.py: edition 1 for a year closed before edition 2, else edition 2.
+    edition: int = EDITION_2
 
 
 def check_request(year_text: str, cover_date: date | None, author: str, version: str,
@@ -92,7 +95,8 @@ def check_request(year_text: str, cover_date: date | None, author: str, version:
         plan = current_plan(session)
     elif (plan := session.get(ActionPlan, action_plan_id)) is None:
         raise ServiceError("That action plan no longer exists; choose one from the list.")
-    return PackRequest(year, cover_date, author, version, plan.id if plan else None)
+    return PackRequest(year, cover_date, author, version, plan.id if plan else None,
+                       default_edition(year))
 
 
 def start_run(session: Session, request: PackRequest, user: User | None, requested_by: str,
@@ -100,7 +104,7 @@ def start_run(session: Session, request: PackRequest, user: User | None, request
     run = CabinetPackRun(
         financial_year=request.year.label, cover_date=request.cover_date,
         version=request.version, author=request.author, action_plan_id=request.action_plan_id,
-        status=RUN_QUEUED,
+        edition=request.edition, status=RUN_QUEUED,
         step="Waiting to start", requested_by=user, requested_by_name=requested_by,
         requested_at=now, heartbeat_at=now,
     )
@@ -133,7 +137,7 @@ def generate(session: Session, run: CabinetPackRun, *, upload_dir: str, council:
     run.status = RUN_RUNNING
     data = build_report_data(session, run.financial_year, run.cover_date, run.author,
                              council=council, version=run.version, progress=report,
-                             action_plan_id=run.action_plan_id)
+                             action_plan_id=run.action_plan_id, edition=run.edition)
     checksum = data.checksum()
     folder = pack_folder(upload_dir)
     packs = []
