@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 CORE, MEDIUM, HIGH = "core", "medium", "high"
+LEVELS = (CORE, MEDIUM, HIGH)  # shortest first, as domain.questionnaire.FORM_LEVELS
 SME_MAX_HEADCOUNT = 249
 SME_TURNOVER_BANDS = frozenset({"under-36m"})
 
@@ -54,6 +55,15 @@ def form_level(tier: str | None, answers: Mapping[str, Any]) -> str:
     if is_sme(answers) or is_vcse(answers):
         return CORE
     return MEDIUM
+
+
+def asks_enough(asked: str | None, needed: str | None) -> bool:
+    """Whether a declaration asked at level `asked` answers a request that needs `needed`: a
+    short-form declaration does not answer a high-risk tender's request. None asked is the
+    whole questionnaire (a version without levels); None needed asks nothing more."""
+    if asked is None or needed is None:
+        return True
+    return LEVELS.index(asked) >= LEVELS.index(needed)
 
 
 def form_level_reason(tier: str | None, answers: Mapping[str, Any]) -> str:

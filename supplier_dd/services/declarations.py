@@ -14,11 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from supplier_dd.database import hold_until_commit
 from supplier_dd.domain.control_characters import control_character_problem
-from supplier_dd.domain.form_level import form_level, form_level_reason
+from supplier_dd.domain.form_level import form_level_reason
 from supplier_dd.domain.questionnaire import (
     Question,
     Questionnaire,
@@ -51,12 +51,13 @@ from supplier_dd.models.declaration import (
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.declaration_integrity import seal_of
 from supplier_dd.services.evidence import EvidenceStore, copy_evidence, file_answer
+from supplier_dd.services.form_levels import form_level_of, request_tier
 from supplier_dd.services.reminders import schedule_after_submission
 from supplier_dd.services.risk import assess_declaration, refresh_summary
 from supplier_dd.services.shared_answers import answer_other_requests, answering_declaration
 
-# Re-exported: views read a declaration's answers through this module.
-__all__ = ["submitted_answers"]
+# Re-exported: views read a declaration's answers, and its form level, through this module.
+__all__ = ["form_level_of", "request_tier", "submitted_answers"]
 
 QUESTIONNAIRE_ID = "modern_slavery"
 SIGNATORY_MAX = 200
@@ -67,38 +68,6 @@ def questionnaire_of(declaration: Declaration) -> Questionnaire:
     pages, 'check your answers', the PDF, the officer's view and scoring show the same questions."""
     return load_questionnaire(declaration.questionnaire_id, declaration.questionnaire_version
                               ).at_level(form_level_of(declaration))
-
-
-def request_tier(request: DeclarationRequest | None) -> str | None:
-    """The risk tier of what the council asks about: the tender's; for a contract, the tier of
-    the tender that awarded it, else "high" for a PPN 02/23 high-risk industry; else none."""
-    if request is None:
-        return None
-    if request.tender is not None:
-        return request.tender.risk_tier
-    contract = request.contract
-    if contract is None:
-        return None
-    session = object_session(request)
-    awarded_by = session.scalar(
-        select(Tender.risk_tier).where(Tender.contract_id == contract.id)
-    ) if session is not None else None
-    if awarded_by:
-        return awarded_by
-    return "high" if contract.ppn_high_risk else None
-
-
-def form_level_of(declaration: Declaration) -> str | None:
-    """A draft's level follows its request's tier and its answers (domain.form_level); a
-    submitted declaration keeps the level it was submitted at. None: the whole questionnaire
-    (a version without levels, such as v1)."""
-    questionnaire = load_questionnaire(declaration.questionnaire_id,
-                                       declaration.questionnaire_version)
-    if not questionnaire.has_levels:
-        return None
-    if not declaration.is_draft:
-        return declaration.form_level
-    return form_level(request_tier(declaration.request), declaration.answers or {})
 
 
 def form_level_explanation(declaration: Declaration) -> str | None:

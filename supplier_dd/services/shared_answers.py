@@ -15,10 +15,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from supplier_dd.database import hold_until_commit
+from supplier_dd.domain.form_level import asks_enough, form_level
 from supplier_dd.domain.shared_answers import can_also_answer
 from supplier_dd.models import Declaration, DeclarationRequest, SharedAnswer
 from supplier_dd.models.declaration import STATUS_SUBMITTED
 from supplier_dd.services import audit
+from supplier_dd.services.form_levels import form_level_of, request_tier
 
 
 def requests_also_answered(session: Session, declaration: Declaration,
@@ -42,12 +44,14 @@ def requests_also_answered(session: Session, declaration: Declaration,
     )
     if fresh:
         statement = statement.execution_options(populate_existing=True)
+    asked, answers = form_level_of(declaration), declaration.answers or {}
     return [
         request for request in session.scalars(statement)
         if can_also_answer(
             same_questionnaire=request.questionnaire_id == declaration.questionnaire_id,
             kind=request.kind,
-            tender_status=request.tender.status if request.tender is not None else None)
+            tender_status=request.tender.status if request.tender is not None else None,
+            asks_enough=asks_enough(asked, form_level(request_tier(request), answers)))
     ]
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from supplier_dd.demo.declarations import demo_answers
 from supplier_dd.domain.questionnaire import load_questionnaire
 from supplier_dd.domain.risk.model import load_model
-from supplier_dd.models import Contract, Declaration, Tender
+from supplier_dd.models import Contract, Declaration, SharedAnswer, Tender
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import audit, risk_models
 from supplier_dd.services import declarations as service
@@ -178,3 +180,19 @@ def test_a_contract_without_a_tender_tier_is_high_risk_when_its_industry_is(sess
     session.add(awarding)
     session.flush()
     assert service.request_tier(request) == "low"
+
+
+def test_a_short_form_declaration_does_not_answer_a_high_risk_tenders_request(session):
+    supplier = make_supplier(session, name="Kindred Care CIC", turnover_band="36m-60m")
+    medium = _tender_request(session, supplier, "medium")
+    high = _tender_request(session, supplier, "high")
+    annual = make_request(session, supplier, kind="annual")
+    draft = service.start_or_resume(session, None, medium, None, NOW)
+    _submit(session, draft, demo_answers(supplier, "kindred", "good", NOW.date())
+            | {"org_vcse": "yes"})
+    session.commit()
+    assert draft.form_level == "core"
+    answered = {row.request_id for row in session.scalars(select(SharedAnswer))}
+    # The annual request asks a VCSE the short form too; the high-risk tender asks everything.
+    assert answered == {annual.id}
+    assert high.id not in answered

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supplier_dd.domain.form_level import form_level, form_level_reason, is_sme
+from supplier_dd.domain.form_level import asks_enough, form_level, form_level_reason, is_sme
 
 LARGE = {"org_headcount": 1200, "org_turnover_band": "60m-100m", "org_vcse": "no"}
 SME = {"org_headcount": 40, "org_turnover_band": "under-36m", "org_vcse": "no"}
@@ -48,3 +48,11 @@ def test_the_supplier_is_told_why_the_form_is_short_or_long():
     assert form_level_reason("low", LARGE).startswith("This is the short form because the "
                                                       "council rates this work as low risk")
     assert form_level_reason("medium", LARGE).startswith("This is the longer form")
+
+
+@pytest.mark.parametrize(("asked", "needed", "enough"), [
+    ("high", "core", True), ("medium", "medium", True), ("core", "medium", False),
+    ("medium", "high", False), (None, "high", True), ("core", None, True),
+])
+def test_a_declaration_answers_another_request_only_if_it_asked_as_much(asked, needed, enough):
+    assert asks_enough(asked, needed) is enough
