@@ -42,6 +42,12 @@ S54_SECTION = "s54"
 NOTE_MAX = 2000
 NAME_MAX = 200
 ALREADY_VERIFIED = "This answer is already verified this way; withdraw that first to replace it"
+# What a certification needs, for the service and for the form that asks for all at once.
+CERTIFICATION_REQUIRED = {
+    "scheme": "Enter the audit or certification scheme",
+    "certifying_body": "Enter the body that audited or certified the supplier",
+    "certified_on": "Enter the date of the audit or certification",
+}
 
 
 def scored_question(declaration: Declaration, question_id: str) -> PlannedQuestion:
@@ -214,11 +220,11 @@ def verify_certification(session: Session, declaration: Declaration, question_id
                          actor: audit.Actor | None = None) -> AnswerVerification:
     _check_officer(officer)
     _check_answer(declaration, question_id)
-    scheme = _text(scheme, "scheme", "Enter the audit or certification scheme", NAME_MAX)
+    scheme = _text(scheme, "scheme", CERTIFICATION_REQUIRED["scheme"], NAME_MAX)
     certifying_body = _text(certifying_body, "certifying_body",
-                            "Enter the body that audited or certified the supplier", NAME_MAX)
+                            CERTIFICATION_REQUIRED["certifying_body"], NAME_MAX)
     if certified_on is None:
-        raise InvalidField("certified_on", "Enter the date of the audit or certification")
+        raise InvalidField("certified_on", CERTIFICATION_REQUIRED["certified_on"])
     if certified_on > now.date():
         raise InvalidField("certified_on", "The date of the audit or certification must be "
                                            "today or in the past")

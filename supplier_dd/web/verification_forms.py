@@ -16,7 +16,7 @@ from supplier_dd.models.answer_verification import (
     KIND_DOCUMENT,
     KIND_REGISTRY,
 )
-from supplier_dd.services.answer_verification import NAME_MAX, NOTE_MAX
+from supplier_dd.services.answer_verification import CERTIFICATION_REQUIRED, NAME_MAX, NOTE_MAX
 from supplier_dd.web.base_form import Form
 from supplier_dd.web.programme_forms import GovDateField
 
@@ -61,6 +61,14 @@ class VerifyEvidenceForm(Form):
             for name in fields:
                 if name not in chosen:
                     self[name].errors = []
+        if self.kind.data == KIND_CERTIFICATION:
+            # Every missing part at once, rather than one per submission from the service.
+            for name, message in CERTIFICATION_REQUIRED.items():
+                field = self[name]
+                empty = field.data is None or (isinstance(field.data, str)
+                                               and not field.data.strip())
+                if empty and not field.errors:
+                    field.errors = [message]
         return not any(field.errors for field in self)
 
 

@@ -180,3 +180,13 @@ def test_the_heat_map_under_v1_is_unchanged(client, session):
     page = text_of(client.get("/officer/risk/overview"))
     assert "Inherent risk against declared maturity" in page
     assert "residual rating (risk model" not in page
+
+
+def test_a_certification_form_names_every_missing_part_at_once(client, world):
+    supplier, _, _ = world
+    _, verify = _urls(supplier)
+    client.sign_in("officer@council.example", PASSWORD)
+    page = text_of(client.submit(verify, {"kind": "certification", "scheme": "SMETA"}))
+    assert "Enter the body that audited or certified the supplier" in page
+    assert "Enter the date of the audit or certification" in page
+    assert "Enter the audit or certification scheme" not in page
