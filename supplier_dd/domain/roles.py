@@ -51,6 +51,8 @@ class Permission(StrEnum):
     # Recording a supplier's exclusion decision under the Procurement Act 2023 (issue 16):
     # legal and officers (and admins).
     DECIDE_EXCLUSIONS = "decide_exclusions"
+    # Setting the council's own targets for the Cabinet pack's measures (edition 2): admins.
+    SET_PACK_TARGETS = "set_pack_targets"
 
 
 _STAFF = frozenset({Role.OFFICER, Role.LEGAL, Role.SAFEGUARDING, Role.ADMIN})
@@ -74,6 +76,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_REPORTS: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
     Permission.CHOOSE_CURRENT_PLAN: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
     Permission.DECIDE_EXCLUSIONS: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
+    Permission.SET_PACK_TARGETS: frozenset({Role.ADMIN}),
 }
 
 

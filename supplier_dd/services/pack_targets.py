@@ -38,24 +38,30 @@ MEASURES = (
 MEASURE_KEYS = tuple(m.key for m in MEASURES)
 
 
-def targets_at(session: Session, before: datetime) -> dict[str, PackTarget]:
-    """The latest target row for each measure set before `before`."""
-    latest = (select(PackTarget.measure, func.max(PackTarget.id).label("id"))
-              .where(PackTarget.set_at < before).group_by(PackTarget.measure).subquery())
+def targets_at(session: Session, before: datetime | None = None) -> dict[str, PackTarget]:
+    """The latest target row for each measure set before `before` (None: the latest of all)."""
+    latest = select(PackTarget.measure, func.max(PackTarget.id).label("id"))
+    if before is not None:
+        latest = latest.where(PackTarget.set_at < before)
+    latest = latest.group_by(PackTarget.measure).subquery()
     rows = session.scalars(select(PackTarget).join(latest, latest.c.id == PackTarget.id))
     return {row.measure: row for row in rows}
 
 
 def set_targets(session: Session, targets: Mapping[str, float], user: User | None,
-                actor: audit.Actor, now: datetime) -> list[PackTarget]:
-    """Add a row for each measure whose target changed; audited. Flushes; the caller commits."""
-    current = targets_at(session, datetime.max)
+                actor: audit.Actor, now: datetime,
+                defaults: Mapping[str, float] | None = None) -> list[PackTarget]:
+    """Add a row for each measure whose target changed; audited. Flushes; the caller commits.
+    A value equal to the default of a measure never set is no change: saving the page as shown
+    does not claim the council set the defaults."""
+    current = targets_at(session)
     added = []
     for key, value in targets.items():
         if key not in MEASURE_KEYS:
             raise ValueError(f"No pack measure {key!r}")
         before = current.get(key)
-        if before is not None and before.target == value:
+        standing = before.target if before is not None else (defaults or {}).get(key)
+        if standing == value:
             continue
         row = PackTarget(measure=key, target=float(value), set_at=now, set_by=user,
                          set_by_name=(user.email if user else "cli"))

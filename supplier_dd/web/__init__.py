@@ -17,6 +17,7 @@ def blueprints():
         imports,
         officer,
         officer_feedback,
+        pack_targets,
         pages,
         password_reset,
         programme,
@@ -33,4 +34,5 @@ def blueprints():
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
             officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
-            corrective_actions.bp, exclusions.bp, evidence_verification.bp]
+            corrective_actions.bp, exclusions.bp, evidence_verification.bp,
+            pack_targets.bp]

@@ -28,6 +28,7 @@ MUST_SHOW_ERRORS = {
     "imports.upload_contracts", "imports.upload_registry", "imports.upload_tenders",
     "exclusions.decide", "exclusions.debarment_list",
     "verification.verify", "verification.withdraw",
+    "pack_targets.edit",
 }
 # Confirmation pages whose optional fields make an empty submission the action itself: removing
 # the bidder would leave the award form after it with nobody to award to.

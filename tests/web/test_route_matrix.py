@@ -255,6 +255,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         expect(302, 403, 403, 403, 302),
     ),
     "admin.audit_export": ("GET", "/admin/audit/export.csv", ADMIN_ONLY),
+    # The council's own Cabinet pack targets (issue 16, edition 2).
+    "pack_targets.edit": ("GET", "/admin/pack-targets", ADMIN_ONLY),
     # Role changes and deactivation (issue 10). Posting only the CSRF token names no change:
     # admins get 400 and nothing changes; everyone else is refused before the lookup.
     "admin.user": ("GET", "/admin/users/{supplier_user}", ADMIN_ONLY),
