@@ -151,6 +151,8 @@ class Settings:
     audit_key_file: str = "instance/audit.key"
     audit_checkpoint_dir: str = "instance/audit-checkpoints"
     audit_checkpoint_cron: str = "7 * * * *"
+    # Council staff with a password must set up a second step ("required") or may ("optional").
+    staff_mfa: str = "required"
 
     def flask_config(self) -> dict:
         return {
@@ -262,6 +264,13 @@ def _accessibility_contact(env: dict) -> dict:
     return {"accessibility_email": email, "accessibility_phone": phone}
 
 
+def _staff_mfa(env: dict) -> str:
+    value = env.get("SUPPLIER_DD_STAFF_MFA", "required").strip().lower()
+    if value not in ("required", "optional"):
+        raise ConfigError(f"SUPPLIER_DD_STAFF_MFA must be required or optional, got {value!r}.")
+    return value
+
+
 def require_shared_rate_limits(settings: Settings, web_workers: int) -> None:
     """Refuse, in production, several web worker processes each keeping its own rate-limit
     counts in memory: every worker would allow the full limit, so N workers allow N times it."""
@@ -343,6 +352,7 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         login_rate_limit=env.get("SUPPLIER_DD_LOGIN_RATE_LIMIT", "5 per minute"),
         invitation_valid_hours=_int(env, "SUPPLIER_DD_INVITATION_VALID_HOURS", 72, minimum=1),
         session_minutes=_int(env, "SUPPLIER_DD_SESSION_MINUTES", 30, minimum=1),
+        staff_mfa=_staff_mfa(env),
         run_scheduler_in_web=_bool(env, "SUPPLIER_DD_SCHEDULER_IN_WEB", False),
         trusted_proxies=_int(env, "SUPPLIER_DD_TRUSTED_PROXIES", 0, minimum=0),
         council_name=env.get("SUPPLIER_DD_COUNCIL_NAME") or "Example District Council",

@@ -26,3 +26,21 @@ def user_agent_summary(raw: str | None) -> str:
     """What the browser said it was, kept short and printable for a list of one's sessions."""
     printable = "".join(ch for ch in (raw or "") if ch.isprintable())
     return " ".join(printable.split())[:USER_AGENT_LENGTH]
+
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("Chromium/", "Chromium"), ("HeadlessChrome/", "Chrome"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+            ("Windows", "Windows"), ("Mac OS X", "Mac"), ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"))
+
+
+def device_description(user_agent: str | None) -> str:
+    """'Firefox on Windows': enough for someone to recognise their own devices in a list."""
+    raw = user_agent or ""
+    browser = next((name for marker, name in _BROWSERS if marker in raw), None)
+    system = next((name for marker, name in _SYSTEMS if marker in raw), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown browser"

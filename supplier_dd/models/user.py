@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -36,9 +36,28 @@ class User(UserMixin, db.Model):
     # Non-urgent notifications as they happen, or gathered in one email a day (issue 15).
     notification_delivery: Mapped[str] = mapped_column(
         String(20), default="immediate", server_default="immediate")
+    # The authenticator app's shared key (base32), stored as is: no well-kept encryption library
+    # is installed, and a key read from the database still needs the password (docs/security.md).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Set once the person has confirmed a code: until then a key is only being set up.
+    totp_enrolled_at: Mapped[datetime | None]
+    # The last 30-second step a code was accepted for: a code at or before it is refused.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     supplier = relationship("Supplier", back_populates="contacts")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts.
         return self.active
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

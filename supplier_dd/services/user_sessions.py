@@ -89,3 +89,39 @@ def end_sessions_of(session: Session, user_id: int, now: datetime, reason: str) 
         .values(ended_at=now, ended_reason=reason)
     )
     return result.rowcount or 0
+
+
+def end_other_sessions(
+    session: Session, user_id: int, keep_session_id: int | None, now: datetime, reason: str
+) -> int:
+    """End every open session of one person but the one they are using (a password or
+    second-step change, or "Sign out of all other sessions"). Returns how many ended."""
+    query = update(UserSession).where(UserSession.user_id == user_id,
+                                      UserSession.ended_at.is_(None))
+    if keep_session_id is not None:
+        query = query.where(UserSession.id != keep_session_id)
+    result = session.execute(query.values(ended_at=now, ended_reason=reason))
+    return result.rowcount or 0
+
+
+def end_one_session(session: Session, user_id: int, session_id: int, now: datetime,
+                    reason: str) -> bool:
+    """End one of a person's own sessions; False when it is not theirs or already over."""
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.user_id == user_id,
+               UserSession.ended_at.is_(None))
+        .values(ended_at=now, ended_reason=reason)
+    )
+    return bool(result.rowcount)
+
+
+def live_sessions_of(session: Session, user_id: int, now: datetime,
+                     idle_limit: timedelta) -> list[UserSession]:
+    """The person's sessions that still count, newest activity first."""
+    records = session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    )
+    return [r for r in records if not rules.is_idle_expired(r.last_seen_at, now, idle_limit)]

@@ -10,11 +10,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from supplier_dd.domain import lockout
 from supplier_dd.domain.lockout import LockState
+from supplier_dd.domain.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
+from supplier_dd.domain.passwords import password_problem
 from supplier_dd.domain.roles import Role, parse_role
 from supplier_dd.models import Supplier, User
 from supplier_dd.services import ServiceError
 
-MIN_PASSWORD_LENGTH = 12
 # Hashing a throwaway value when the account is unknown keeps the response time the same,
 # so timing does not reveal which email addresses have accounts.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
@@ -29,11 +30,11 @@ def normalise_email(raw: str) -> str:
         ) from None
 
 
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
-    if password.strip() != password or not password.strip():
-        raise ServiceError("Password must not start or end with a space")
+def check_password_policy(password: str, *, email: str = "", name: str = "") -> None:
+    """NCSC's rules (domain/passwords.py): long enough and not common or personal."""
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise ServiceError(problem)
 
 
 def hash_password(password: str) -> str:
@@ -63,7 +64,7 @@ def create_user(
     if find_by_email(session, email):
         raise ServiceError(f"An account for {email} already exists")
     if password is not None:
-        check_password_policy(password)
+        check_password_policy(password, email=email, name=name)
     user = User(
         email=email,
         name=name,
@@ -101,6 +102,10 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
         return SignInOutcome(
             None, user, locked_now=lockout.is_locked(state, now) and not was_locked
         )
+    if user.totp_enrolled_at is not None:
+        # Half-way only: failures keep counting until the second step succeeds, so knowing the
+        # password does not buy unlimited guesses at the code (services/two_factor.py).
+        return SignInOutcome(user, user)
     state = lockout.after_success()
     user.failed_sign_ins, user.locked_until = state.failed_sign_ins, state.locked_until
     user.last_sign_in_at = now
@@ -113,7 +118,7 @@ def unlock(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    check_password_policy(password)
+    check_password_policy(password, email=user.email, name=user.name or "")
     user.password_hash = hash_password(password)
 
 

@@ -28,11 +28,12 @@ def blueprints():
         supplier_feedback,
         supplier_risk,
         tenders,
+        two_factor,
     )
 
     return [pages.bp, auth.bp, officer.bp, supplier.bp, admin.bp, programme.bp, reminders.bp,
             declarations.bp, declaration_requests.bp, risk.bp, supplier_risk.bp, imports.bp,
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
             officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
-            corrective_actions.bp, exclusions.bp, evidence_verification.bp,
+            corrective_actions.bp, exclusions.bp, evidence_verification.bp, two_factor.bp,
             pack_targets.bp]

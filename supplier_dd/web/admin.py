@@ -23,13 +23,15 @@ from supplier_dd.domain.audit_diff import field_changes
 from supplier_dd.domain.roles import Permission, Role
 from supplier_dd.domain.secret_links import hide_link_tokens
 from supplier_dd.extensions import db, talisman
+from supplier_dd.infrastructure.mail import render_email
 from supplier_dd.infrastructure.spreadsheets import CsvWriter
 from supplier_dd.models import Invitation, OutboxMessage, User
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError, audit
+from supplier_dd.services import ServiceError, audit, two_factor, user_sessions
 from supplier_dd.services import invitations as invitations_service
 from supplier_dd.services import outbox as outbox_service
 from supplier_dd.services.users import STAFF_ROLES, set_active, set_role, unlock
+from supplier_dd.web import user_sessions as web_sessions
 from supplier_dd.web.access import requires
 from supplier_dd.web.admin_forms import AuditFilterForm, StaffAccountForm
 from supplier_dd.web.auditing import request_actor
@@ -174,7 +176,53 @@ def _render_user(user: User, errors: dict[str, str] | None = None, status: int =
         "admin/user.html", user=user, roles=staff_role_choices(),
         errors=errors, error_list=[{"text": v, "href": f"#{k}"} for k, v in errors.items()],
         is_self=user.id == current_user.id, now=utcnow(), title=f"Account {user.email}",
+        two_factor_on=two_factor.is_enrolled(user),
+        open_sessions=len(user_sessions.live_sessions_of(db.session, user.id, utcnow(),
+                                                         web_sessions.idle_limit())),
     ), status
+
+
+def _email_second_step_reset(account: User, now) -> None:
+    """Tell the person, through the outbox like every other email: if they did not ask for
+    this, they should say so at once."""
+    settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    message = render_email("two_factor_reset", name=account.name, email=account.email,
+                           council_name=settings.council_name,
+                           link=settings.base_url + url_for("auth.sign_in"))
+    outbox_service.enqueue(
+        db.session, dedupe_key=f"two_factor_reset:{account.id}:{now.isoformat()}",
+        kind="two_factor_reset", recipient=account.email, subject=message.subject,
+        text=message.text, html=message.html, now=now)
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def reset_two_factor(user_id: int):
+    account = db.get_or_404(User, user_id)
+    now = utcnow()
+    two_factor.admin_reset(db.session, account, now, actor=request_actor())
+    _email_second_step_reset(account, now)
+    db.session.commit()
+    flash(f"{account.email}'s two-step sign-in is reset and they are signed out everywhere. "
+          "They set it up again at their next sign-in.")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def end_user_sessions(user_id: int):
+    """For a leaver or a lost device: every session of theirs ends now."""
+    account = db.get_or_404(User, user_id)
+    now = utcnow()
+    count = user_sessions.end_sessions_of(db.session, account.id, now, two_factor.ENDED_BY_ADMIN)
+    audit.record(db.session, "auth.session_ended", request_actor(), now, object_type="user",
+                 object_id=account.id, details={"reason": two_factor.ENDED_BY_ADMIN,
+                                                "sessions_ended": count,
+                                                "email": account.email})
+    db.session.commit()
+    flash(f"{account.email} is signed out everywhere ({count} "
+          f"{'session' if count == 1 else 'sessions'} ended)")
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -22,13 +22,14 @@ from supplier_dd.domain.roles import home_endpoint
 from supplier_dd.extensions import db, limiter
 from supplier_dd.models import User
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError, audit
+from supplier_dd.services import ServiceError, audit, two_factor
 from supplier_dd.services.invitations import (
     InvitationError,
     accept_invitation,
     find_open_invitation,
 )
 from supplier_dd.services.users import authenticate
+from supplier_dd.web import two_factor as two_factor_pages
 from supplier_dd.web import user_sessions
 from supplier_dd.web.access import public
 from supplier_dd.web.auditing import request_actor
@@ -97,6 +98,13 @@ def sign_in():
         user = outcome.user
         if user is not None:
             target = safe_next(request.args.get("next")) or url_for(home_endpoint(user.role))
+            if two_factor.is_enrolled(user):
+                # Nobody is signed in yet: the code page finishes the job (web/two_factor.py).
+                db.session.commit()
+                two_factor_pages.begin_pending(user, target, now)
+                return redirect(url_for("two_factor.sign_in_code"))
+            if two_factor.must_enrol(user, current_app.config["SUPPLIER_DD_SETTINGS"].staff_mfa):
+                target = url_for("two_factor.setup")
             audit.record(
                 db.session,
                 "auth.sign_in",

@@ -45,7 +45,7 @@ def end_current(now, reason: str = user_sessions.SIGNED_OUT) -> None:
     user_sessions.end_session(db.session, session.get(TOKEN_KEY), now, reason)
 
 
-def _idle_limit() -> timedelta:
+def idle_limit() -> timedelta:
     return timedelta(minutes=current_app.config["SUPPLIER_DD_SETTINGS"].session_minutes)
 
 
@@ -53,7 +53,7 @@ def is_live(user: User) -> bool:
     """Whether this browser's session for `user` is still open on the server. If not, the
     cookie is emptied: whoever holds it (the owner, or a copy) is signed out."""
     lookup = user_sessions.find_live_session(
-        db.session, session.get(TOKEN_KEY), user.id, utcnow(), _idle_limit())
+        db.session, session.get(TOKEN_KEY), user.id, utcnow(), idle_limit())
     if lookup.record is None:
         session.clear()
         if lookup.idle_expired:

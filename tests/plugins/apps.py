@@ -18,6 +18,10 @@ def make_test_app(database_url: str, tmp_dir: Path, env: dict | None = None, **f
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": "9",
         "SUPPLIER_DD_DEMO_PASSWORD": "demo-password-for-tests",
+        # Staff sign in with a password alone here, so the hundreds of tests that sign in as an
+        # officer need not also enrol an authenticator; the two-factor tests set "required"
+        # (tests/web/test_two_factor.py, tests/e2e/test_two_factor_browser.py).
+        "SUPPLIER_DD_STAFF_MFA": "optional",
     }
     base_env.update(env or {})
     settings = load_settings(base_env, instance_path=str(tmp_dir / "instance"))
