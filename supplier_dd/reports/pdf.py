@@ -410,7 +410,10 @@ def _risk_band_chart(group: FigureGroup) -> Drawing:
 
 
 def _short_band(label: str) -> str:
-    """'Suppliers rated High' → 'High': the chart axis has room for the band only."""
+    """'Suppliers rated High' → 'High': the chart axis has room for the band only. Edition 2's
+    suppliers awaiting a declaration are 'Awaiting declaration'."""
+    if label.startswith("Suppliers awaiting a declaration"):
+        return "Awaiting declaration"
     return label.rsplit("rated ", 1)[-1]
 
 

@@ -836,7 +836,7 @@ def _procurement_training_edition_2(figures: tuple[Figure, ...]) -> Figure:
     if chosen is None:
         return not_recorded("training.procurement_team.share", "Procurement team trained",
                             "training_records where staff_group = procurement_team",
-                            "No procurement team training recorded in the year",
+                            "None recorded",
                             unit="percent")
     course_share = next(f for f in figures if f.key == chosen.inputs[0])
     course = course_share.label.split(": ", 1)[-1].removesuffix(" completion")

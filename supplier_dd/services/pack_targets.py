@@ -33,7 +33,7 @@ MEASURES = (
     TargetMeasure("risk.high_critical_with_action_share",
                   "High and critical risk suppliers with a corrective action"),
     TargetMeasure("training.procurement_team.share", "Procurement team trained"),
-    TargetMeasure("charter.measure", "Charter commitment measured by a share is met at"),
+    TargetMeasure("charter.measure", "Charter commitments measured by a share: met at"),
 )
 MEASURE_KEYS = tuple(m.key for m in MEASURES)
 
