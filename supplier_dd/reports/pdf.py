@@ -12,6 +12,7 @@ long text wraps instead of being clipped, and repeat their header row when they 
 from __future__ import annotations
 
 import io
+from contextvars import ContextVar
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -130,20 +131,39 @@ STYLES = {
 }
 
 
+# Edition 2 never breaks a word: ReportLab splits a word longer than its column at the edge
+# ('Gr' / 'oup/Community' in a narrow Lead column), which reads as two words. Keys and
+# sources (cell_small) are machine names where a split at the edge beats running over the
+# next column, so they keep edition 1's behaviour. Edition 1 keeps its styles and its bytes.
+EDITION_2_STYLES = {
+    name: style if name == "cell_small" else ParagraphStyle(name, parent=style,
+                                                            splitLongWords=0)
+    for name, style in STYLES.items()
+}
+_STYLE_SET: ContextVar[dict[str, ParagraphStyle]] = ContextVar("pack_styles", default=STYLES)
+# The action plan's columns (ref, action, lead, start, end, progress, RAG): edition 2 gives the
+# lead officer room for a job title such as 'Protection Manager/Community'.
+ACTION_PLAN_WIDTHS = {1: [28, 160, 78, 56, 56, 58, 44], 2: [28, 136, 102, 56, 56, 58, 44]}
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    return _STYLE_SET.get()
+
+
 def _text(value: object) -> str:
     return escape(str(value))
 
 
 def _p(text: str, style: str = "cell") -> Paragraph:
     """A cell or line of plain (escaped) text."""
-    return Paragraph(_text(text), STYLES[style])
+    return Paragraph(_text(text), _styles()[style])
 
 
 class _Heading(Paragraph):
     """A heading that goes into the table of contents and the PDF outline."""
 
     def __init__(self, text: str, level: int):
-        super().__init__(_text(text), STYLES["h1" if level == 0 else "h2"])
+        super().__init__(_text(text), _styles()["h1" if level == 0 else "h2"])
         self.toc_level = level
         self.toc_text = text
 
@@ -255,7 +275,7 @@ def _rag_styles(column: int, rags: list[Rag | None], first_row: int = 1) -> list
 def _rag_paragraph(rag: Rag | None, label: str | None = None) -> Paragraph:
     text = label or (rag.label if rag else "Not rated")
     foreground = RAG_COLOURS[rag][1] if rag in RAG_COLOURS else TEXT
-    style = ParagraphStyle("rag", parent=STYLES["cell_bold"], textColor=foreground)
+    style = ParagraphStyle("rag", parent=_styles()["cell_bold"], textColor=foreground)
     return Paragraph(_text(text), style)
 
 
@@ -367,7 +387,7 @@ def _charter(data: ReportData, refs: dict[str, str]) -> list:
         rags.append(commitment.rag)
         evidence = [
             Paragraph(f"{_text(figure.label)}: <b>{_text(figure.display())}</b> "
-                      f"<font color='#505a5f'>({refs[figure.key]})</font>", STYLES["cell"])
+                      f"<font color='#505a5f'>({refs[figure.key]})</font>", _styles()["cell"])
             for figure in commitment.evidence
         ]
         if commitment.note:
@@ -491,7 +511,7 @@ def _action_plan(data: ReportData, refs: dict[str, str]) -> list:
                 _p(action.progress), _rag_paragraph(action.rag),
             ])
         story.append(_table(("Ref", "Action", "Lead", "Start", "End", "Progress", "RAG"), rows,
-                            [28, 160, 78, 56, 56, 58, 44], extra_style=_rag_styles(6, rags)))
+                            ACTION_PLAN_WIDTHS[data.edition], extra_style=_rag_styles(6, rags)))
     return story
 
 
@@ -526,6 +546,14 @@ def _appendix(data: ReportData, refs: dict[str, str]) -> list:
 
 
 def render_pdf(data: ReportData) -> bytes:
+    styles = _STYLE_SET.set(EDITION_2_STYLES if data.edition == 2 else STYLES)
+    try:
+        return _render(data)
+    finally:
+        _STYLE_SET.reset(styles)
+
+
+def _render(data: ReportData) -> bytes:
     refs = data.figure_refs()
     story = (_cover(data) + _contents() + _summary(data, refs) + _charter(data, refs)
              + _transparency(data, refs) + _action_plan(data, refs) + _training(data, refs)
