@@ -53,7 +53,8 @@ def time_step(now: datetime) -> int:
 def normalise_code(raw: str | None) -> str | None:
     """Six digits, allowing the spaces and dashes people type; None if it is not that."""
     digits = re.sub(r"[\s-]", "", raw or "")
-    return digits if re.fullmatch(rf"\d{{{DIGITS}}}", digits) else None
+    # [0-9], not \d: \d also matches other scripts' digits, which no authenticator shows.
+    return digits if re.fullmatch(rf"[0-9]{{{DIGITS}}}", digits) else None
 
 
 @dataclass(frozen=True)

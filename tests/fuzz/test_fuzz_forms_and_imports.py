@@ -62,6 +62,16 @@ NOT_FUZZED = {
                                "tests/integration/test_reminders.py posts it",
     "api.create_tender": "JSON with a Bearer key, not a form: tests/integration/test_tender_api.py "
                          "sends it bad and hostile fields",
+    # Two-step sign-in and sessions (issue 18): tests/web/test_two_factor.py posts each one.
+    "two_factor.sign_in_code": "needs an enrolled account's password step first; "
+                               "tests/web/test_two_factor.py sends it hostile codes",
+    "two_factor.sign_in_recovery_code": "needs an enrolled account's password step first; "
+                                        "tests/web/test_two_factor.py sends it hostile codes",
+    "two_factor.new_recovery_codes": "shown only to an account with a second step",
+    "two_factor.turn_off": "shown only to an account with a second step",
+    "admin.reset_two_factor": "shown only for an account with a second step",
+    "account.end_session": "shown only beside another open session of the same person",
+    "account.end_other_sessions": "shown only beside another open session of the same person",
 }
 
 HOSTILE_SAMPLES = [

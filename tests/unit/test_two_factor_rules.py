@@ -71,3 +71,7 @@ def test_the_key_is_shown_in_groups_of_four_and_named_in_the_app_uri():
     uri = rules.provisioning_uri(SECRET, "officer@council.example")
     assert uri.startswith("otpauth://totp/supplier_dd:officer%40council.example?")
     assert "issuer=supplier_dd" in uri
+
+
+def test_digits_from_other_scripts_are_malformed_not_an_error():
+    assert rules.check_code(SECRET, "١٢٣٤٥٦", NOW, None).outcome == rules.MALFORMED
