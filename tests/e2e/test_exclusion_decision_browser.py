@@ -1,7 +1,8 @@
 """In chromium (issue 16): legal records an exclusion decision for a supplier whose declaration
 reports a mandatory ground, and the dashboard follows it: "Excluded pending review" with
-"Decision needed" before, "Excluded" with the decision after (its own count and filter); the
-form and the pages are axe-clean at desktop width and at 320 px."""
+"Decision needed" before, "Excluded" with the decision after (its own count and filter), and
+the Cabinet pack legal then builds for the year counts the decision; the form and the pages are
+axe-clean at desktop width and at 320 px."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from supplier_dd.models.base import utcnow
+from supplier_dd.reports.data import financial_year_of
 from tests.e2e.journey_steps import assert_accessible, banner, go, sign_in
+from tests.report_checks import xlsx_evidence_index
 from tests.web.test_exclusion_decisions_web import _convicted_supplier
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -68,3 +71,20 @@ def test_legal_records_an_exclusion_decision_and_the_dashboard_follows(live_serv
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page, "decision form at 320 px")
     page.screenshot(path=str(SHOTS / "exclusion-decision-320.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    year = financial_year_of(today).label
+    go(page.get_by_role("link", name="Cabinet packs"))
+    go(page.get_by_role("button", name="Generate a pack"))
+    page.get_by_label("Financial year").fill(year)
+    page.get_by_label("Date on the cover").fill(f"{today:%d/%m/%Y}")
+    page.get_by_label("Author").fill("Helen Marsh")
+    page.get_by_label("Version").fill("1.0")
+    go(page.get_by_role("button", name="Generate the pack"))
+    page.get_by_role("status").filter(has_text="The pack is ready.").wait_for(timeout=120_000)
+    go(page.get_by_role("link", name="Show the pack and its files"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the XLSX").click()
+    index = xlsx_evidence_index(open(download.value.path(), "rb").read())  # noqa: SIM115
+    assert index["exclusions.excluded"]["Value"] == 1
+    assert index["exclusions.awaiting_decision"]["Value"] == 0
