@@ -30,7 +30,8 @@ from supplier_dd.domain.programme import (
     TRAINING_GROUP_LABELS,
     ReferralType,
 )
-from supplier_dd.domain.risk.model import RESIDUAL_BANDS
+from supplier_dd.domain.risk.evidence import check_facts
+from supplier_dd.domain.risk.model import RESIDUAL_BANDS, load_model
 from supplier_dd.domain.timeframes import PROGRESS_LABELS
 from supplier_dd.models import (
     ActionPlan,
@@ -51,7 +52,7 @@ from supplier_dd.models import (
     tender_invitations,
 )
 from supplier_dd.models.attestation import SCHEDULE_COMPLETED
-from supplier_dd.models.declaration import STATUS_DRAFT
+from supplier_dd.models.declaration import STATUS_DRAFT, submitted_answers
 from supplier_dd.reports.data import (
     ACTION_PLAN,
     CHARTER,
@@ -802,6 +803,9 @@ def _evidence_tables(session: Session, window: _Window, figures: dict[str, Figur
 # --- edition 2: figures that say exactly what they count ----------------------------------------
 
 S54_SIX_AREAS_LABEL = "Registered statement covering all six areas"
+RCO_CURRENT_KEY = "s54.rco_current_statement_share"
+# Edition 2's new headline measure's default target (percent).
+EDITION_2_TARGETS = {RCO_CURRENT_KEY: 100.0}
 
 
 def _s54_figures_edition_2(session: Session, window: _Window) -> dict[str, Figure]:
@@ -814,7 +818,55 @@ def _s54_figures_edition_2(session: Session, window: _Window) -> dict[str, Figur
     figures["s54.compliant_share"] = replace(
         figures["s54.compliant_share"],
         label=f"{S54_SIX_AREAS_LABEL} (share of relevant commercial organisations)")
+    figures.update(_rco_statement_figures(session, window))
     return figures
+
+
+def _rco_statement_figures(session: Session, window: _Window) -> dict[str, Figure]:
+    """The defensible s.54 measure: suppliers with a live contract that are relevant commercial
+    organisations by their latest declaration (turnover band and UK business, derived as the v2
+    risk model's checks.rco does, never from the supplier's own yes/no), and of those, how many
+    declared a current statement on the as-of date (period ended within the model's 18 months,
+    approval date and signatory given: domain.risk.evidence.check_facts). Only the latest
+    declaration's answers of each such supplier are read, one at a time."""
+    model = load_model("v2")
+    months = model.checks.statement_currency_months
+    live_contract = (select(literal(1)).select_from(Contract)
+                     .where(Contract.supplier_id == Declaration.supplier_id,
+                            _contract_live_in(window)).exists())
+    latest: set[int] = set()
+    relevant = current = 0
+    for declaration in session.scalars(
+            select(Declaration)
+            .where(Declaration.status != STATUS_DRAFT,
+                   Declaration.submitted_at < window.as_of_end, live_contract)
+            .order_by(Declaration.supplier_id, Declaration.submitted_at.desc(),
+                      Declaration.id.desc())
+            .execution_options(yield_per=500)):
+        if declaration.supplier_id in latest:
+            continue
+        latest.add(declaration.supplier_id)
+        facts = check_facts(model, submitted_answers(declaration), window.as_of)
+        if facts.relevant_commercial_organisation:
+            relevant += 1
+            current += facts.statement_current is True
+        session.expunge(declaration)
+    source = (f"the latest declaration submitted by {window.as_of} of each supplier with a "
+              f"contract live in {window.period}")
+    in_scope = Figure(
+        "s54.rco_declared", "Suppliers that are relevant commercial organisations by their "
+        "latest declaration (turnover £36m or more, carrying on business in the UK)", relevant,
+        f"{source}, relevant commercial organisation as derived by risk model v2 checks.rco")
+    with_current = Figure(
+        "s54.rco_current_statement",
+        f"of which declared a current s.54 statement (period ended within {months} months of "
+        f"{window.as_of:%d/%m/%Y}, approval date and signatory given)", current,
+        f"those declarations whose statement is current on {window.as_of} "
+        "(domain.risk.evidence.check_facts)")
+    share = percent_figure(
+        RCO_CURRENT_KEY, "Relevant commercial organisations with a current s.54 statement",
+        with_current, in_scope, "No relevant commercial organisation had a live contract")
+    return {f.key: f for f in (in_scope, with_current, share)}
 
 
 def _linked_referrals(session: Session, window: _Window) -> Figure:
@@ -889,7 +941,8 @@ def _stored_targets(session: Session, as_of: date) -> dict[str, tuple[float, str
     set_by_then = pack_targets.targets_at(session, datetime.combine(as_of + timedelta(days=1),
                                                                     time()))
     targets = {}
-    for key, default in (*TARGETS.items(), (CHARTER_TARGET_KEY, CHARTER_MEASURE_TARGET)):
+    for key, default in (*TARGETS.items(), *EDITION_2_TARGETS.items(),
+                         (CHARTER_TARGET_KEY, CHARTER_MEASURE_TARGET)):
         stored = set_by_then.get(key)
         targets[key] = ((stored.target, f"Target set by the council on {stored.set_at:%d/%m/%Y}")
                         if stored else (default, "Default target (not set by the council)"))
@@ -1029,6 +1082,8 @@ def build_report_data(
                               TARGETS["training.procurement_team.share"],
                               previous.get("training.procurement_team.share")))
 
+    if edition_2:
+        summary.insert(3, kpi(RCO_CURRENT_KEY))
     summary.append(SummaryKpi(figures["risk.high_critical"], None,
                               previous.get("risk.high_critical"), higher_is_better=False))
 
@@ -1061,7 +1116,15 @@ def build_report_data(
     )
     if edition_2:
         transparency = (
-            *transparency[:3],
+            transparency[0],
+            group("s.54 statements of relevant commercial organisations",
+                  ("s54.in_scope", "s54.compliant_six_areas", "s54.compliant_share",
+                   "s54.rco_declared", "s54.rco_current_statement", RCO_CURRENT_KEY),
+                  "The registry measure checks the Home Office modern slavery statement "
+                  "registry as imported into the service: a statement covering the six areas, "
+                  "not compliance with s.54. The current-statement measure reads each "
+                  "supplier's latest declaration."),
+            transparency[2],
             group("High and critical risk and the action taken",
                   ("risk.high_critical", "risk.high_critical_or_excluded",
                    "risk.high_critical_with_action", "risk.high_critical_with_action_share",

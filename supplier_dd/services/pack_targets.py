@@ -29,6 +29,8 @@ MEASURES = (
     TargetMeasure("tenders.declaration_coverage", "Declaration coverage of tenders"),
     TargetMeasure("contracts.declaration_coverage", "Declaration coverage of contracts"),
     TargetMeasure("s54.compliant_share", "Registered statement covering all six areas"),
+    TargetMeasure("s54.rco_current_statement_share",
+                  "Relevant commercial organisations with a current s.54 statement"),
     TargetMeasure("reattestation.on_time_share", "Re-attestations on time"),
     TargetMeasure("risk.high_critical_with_action_share",
                   "High and critical risk suppliers with a corrective action"),

@@ -12,14 +12,19 @@ from flask_login import current_user
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
-from supplier_dd.reports.queries import CHARTER_MEASURE_TARGET, CHARTER_TARGET_KEY, TARGETS
+from supplier_dd.reports.queries import (
+    CHARTER_MEASURE_TARGET,
+    CHARTER_TARGET_KEY,
+    EDITION_2_TARGETS,
+    TARGETS,
+)
 from supplier_dd.services import pack_targets
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.pack_target_forms import PackTargetsForm, field_name
 
 bp = Blueprint("pack_targets", __name__, url_prefix="/admin")
-DEFAULTS = {**TARGETS, CHARTER_TARGET_KEY: CHARTER_MEASURE_TARGET}
+DEFAULTS = {**TARGETS, **EDITION_2_TARGETS, CHARTER_TARGET_KEY: CHARTER_MEASURE_TARGET}
 
 
 @bp.route("/pack-targets", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ named after its file whose overdue actions were rated Green on import.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -55,10 +56,12 @@ def _assessment(session, supplier, band: str, declaration: Declaration | None):
         created_at=IN_YEAR))
 
 
-def _declaration(session, supplier) -> Declaration:
+def _declaration(session, supplier, answers: dict | None = None) -> Declaration:
+    answers = answers or {}
     declaration = Declaration(supplier_id=supplier.id, questionnaire_id="modern_slavery",
-                              questionnaire_version=1, answers={}, status=STATUS_SUBMITTED,
-                              submitted_at=IN_YEAR, canonical_answers='{"answers": {}}',
+                              questionnaire_version=1, answers=answers, status=STATUS_SUBMITTED,
+                              submitted_at=IN_YEAR,
+                              canonical_answers=json.dumps({"answers": answers}),
                               answers_sha256="0" * 64, signatory_name="Amara Osei")
     session.add(declaration)
     session.flush()
@@ -284,3 +287,31 @@ def test_long_text_wraps_at_word_boundaries_in_edition_2(session, world):
     # Edition 1 broke the long words at the column's edge ('Gr' 'oup/Community'), and keeps
     # doing so: its bytes never change.
     assert split_words(_build(session, EDITION_1)) != []
+
+
+RCO = {"org_turnover_band": "60m-100m", "org_uk_business": "yes", "s54_has_statement": "yes",
+       "s54_approval_date": "2025-06-01", "s54_signatory": "Chief Executive"}
+
+
+def test_relevant_commercial_organisations_with_a_current_statement(session, world):
+    """Derived from turnover and UK business, current on the as-of date (31/03/2026): a period
+    that ended 31/03/2025 is current, one that ended 30/06/2024 is not (18 months)."""
+    for name, answers in (
+            ("Current Statement plc", RCO | {"s54_period_end": "2025-03-31"}),
+            ("Stale Statement plc", RCO | {"s54_period_end": "2024-06-30"}),
+            ("Small Firm Ltd", RCO | {"org_turnover_band": "under-36m",
+                                      "s54_period_end": "2025-03-31"})):
+        supplier = make_supplier(session, name=name)
+        session.add(Contract(reference=f"C-{supplier.id}", title="Works",
+                             start_date=date(2025, 4, 1), supplier_id=supplier.id))
+        _declaration(session, supplier, answers)
+    session.flush()
+    two = _build(session, EDITION_2)
+    assert two.figure("s54.rco_declared").value == 2
+    assert two.figure("s54.rco_current_statement").value == 1
+    share = next(k for k in two.summary if k.figure.key == "s54.rco_current_statement_share")
+    assert (share.figure.value, share.target) == (50.0, 100.0)
+    assert "Relevant commercial organisations with a current s.54 statement" in \
+        pdf_text(render_pdf(two))
+    with pytest.raises(KeyError):
+        _build(session, EDITION_1).figure("s54.rco_declared")
