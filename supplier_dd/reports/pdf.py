@@ -143,7 +143,7 @@ EDITION_2_STYLES = {
 _STYLE_SET: ContextVar[dict[str, ParagraphStyle]] = ContextVar("pack_styles", default=STYLES)
 # The action plan's columns (ref, action, lead, start, end, progress, RAG): edition 2 gives the
 # lead officer room for a job title such as 'Protection Manager/Community'.
-ACTION_PLAN_WIDTHS = {1: [28, 160, 78, 56, 56, 58, 44], 2: [28, 136, 102, 56, 56, 58, 44]}
+ACTION_PLAN_WIDTHS = {1: [28, 160, 78, 56, 56, 58, 44], 2: [28, 130, 96, 52, 52, 78, 44]}
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -440,6 +440,8 @@ def _short_band(label: str) -> str:
 def _axis_label(label: str) -> str:
     """Longer band names go on two or three lines so neighbouring labels never overlap."""
     band = _short_band(label)
+    if band == "Awaiting declaration":  # edition 2; 'declaration' is too wide for its bar
+        return "Awaiting"
     return band if len(band) <= 9 else band.replace(" ", "\n")
 
 
