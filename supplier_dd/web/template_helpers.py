@@ -30,6 +30,8 @@ NAVIGATION = [
     ("Email", "reminders.outbox", Permission.MANAGE_OUTBOX),
     ("Audit log", "admin.audit_log", Permission.VIEW_AUDIT_LOG),
     ("Your email settings", "account.notifications_page", Permission.SIGNED_IN),
+    # Where they are signed in, and two-step sign-in (issue 18).
+    ("Sign-in and security", "account.sessions_page", Permission.SIGNED_IN),
 ]
 
 

@@ -29,6 +29,7 @@ MUST_SHOW_ERRORS = {
     "exclusions.decide", "exclusions.debarment_list",
     "verification.verify", "verification.withdraw",
     "pack_targets.edit",
+    "two_factor.setup",  # the confirm-a-code form (issue 18)
 }
 # Confirmation pages whose optional fields make an empty submission the action itself: removing
 # the bidder would leave the award form after it with nobody to award to.
