@@ -10,11 +10,13 @@ named after its file whose overdue actions were rated Green on import.
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from supplier_dd.models import (
     ActionPlan,
@@ -315,3 +317,18 @@ def test_relevant_commercial_organisations_with_a_current_statement(session, wor
         pdf_text(render_pdf(two))
     with pytest.raises(KeyError):
         _build(session, EDITION_1).figure("s54.rco_declared")
+
+
+def test_the_spreadsheet_follows_the_edition(session, world):
+    def sheet_text(data, sheet: str) -> str:
+        workbook = load_workbook(io.BytesIO(render_xlsx(data)), read_only=True)
+        return " ".join(str(cell) for row in workbook[sheet].iter_rows(values_only=True)
+                        for cell in row if cell is not None)
+
+    two, one = _build(session, EDITION_2), _build(session, EDITION_1)
+    assert "Edition 2" in sheet_text(two, "Cover")
+    assert "Edition" not in sheet_text(one, "Cover")
+    summary = sheet_text(two, "Summary")
+    assert "Default target (not set by the council)" in summary
+    assert "Registered statement covering all six areas" in summary
+    assert "Default target" not in sheet_text(one, "Summary")
