@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from supplier_dd.models import (
     ActionPlan,
@@ -332,3 +333,22 @@ def test_the_spreadsheet_follows_the_edition(session, world):
     assert "Default target (not set by the council)" in summary
     assert "Registered statement covering all six areas" in summary
     assert "Default target" not in sheet_text(one, "Summary")
+
+
+def test_the_command_line_builds_a_closed_year_as_edition_2_when_asked(runner, session, world,
+                                                                       tmp_path):
+    out = tmp_path / "pack.pdf"
+    base = ["report", "cabinet", "--year", "2025/26", "--out", str(out), "--date", "2026-05-01"]
+    result = runner.invoke(args=base)
+    assert result.exit_code == 0, result.output
+    assert "Edition 1" in result.output
+    assert "Edition 2" not in pdf_text(out.read_bytes())
+
+    result = runner.invoke(args=[*base, "--edition", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Edition 2" in result.output and "Edition 2" in pdf_text(out.read_bytes())
+    editions = session.scalars(select(CabinetPackRun.edition).order_by(CabinetPackRun.id)).all()
+    assert editions == [EDITION_1, EDITION_2]
+
+    result = runner.invoke(args=[*base, "--edition", "3"])
+    assert result.exit_code == 2
