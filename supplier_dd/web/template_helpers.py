@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from supplier_dd.domain.organisations import TURNOVER_BANDS, country_name
 from supplier_dd.domain.ppn import industry_label
 from supplier_dd.domain.roles import Permission, can
+from supplier_dd.services.two_factor import must_enrol
 
 # (label, endpoint, permission): the service navigation shows what the person may open.
 NAVIGATION = [
@@ -51,6 +52,8 @@ def navigation():
     '/supplier/council-requests')."""
     if not current_user.is_authenticated:
         return []
+    if must_enrol(current_user, current_app.config["SUPPLIER_DD_SETTINGS"].staff_mfa):
+        return []  # every link would lead back to setting up two-step sign-in (issue 18)
     items = [{"text": label, "href": url_for(endpoint), "endpoint": endpoint}
              for label, endpoint, permission in NAVIGATION if can(current_user.role, permission)]
     section = SECTION_OF_BLUEPRINT.get(request.blueprint or "")
