@@ -34,6 +34,7 @@ from supplier_dd.web import user_sessions
 from supplier_dd.web.access import public
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.forms import SetPasswordForm, SignInForm
+from supplier_dd.web.sign_in_limit import sign_in_attempts
 
 bp = Blueprint("auth", __name__)
 
@@ -75,17 +76,8 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["SUPPLIER_DD_SETTINGS"].login_rate_limit
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    _login_rate_limit,
-    methods=["POST"],
-    # Only failed attempts count, so people who sign in correctly are never slowed down.
-    deduct_when=lambda response: response.status_code != 302,
-)
+@sign_in_attempts
 @public
 def sign_in():
     if current_user.is_authenticated and request.method == "GET":

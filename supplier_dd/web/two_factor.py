@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired
 from supplier_dd.domain import lockout
 from supplier_dd.domain import two_factor as rules
 from supplier_dd.domain.roles import Permission, Role, home_endpoint
-from supplier_dd.extensions import db, limiter
+from supplier_dd.extensions import db
 from supplier_dd.models import User
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, audit, two_factor
@@ -37,6 +37,7 @@ from supplier_dd.web import access, user_sessions
 from supplier_dd.web.access import public, requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
+from supplier_dd.web.sign_in_limit import sign_in_attempts
 
 bp = Blueprint("two_factor", __name__)
 
@@ -135,16 +136,8 @@ def _refuse(user: User, outcome: two_factor.SecondStep, method: str, now: dateti
     return MESSAGES[outcome.outcome]
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["SUPPLIER_DD_SETTINGS"].login_rate_limit
-
-
-def _only_failures_count(response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=_only_failures_count)
+@sign_in_attempts
 @public
 def sign_in_code():
     now = utcnow()
@@ -161,7 +154,7 @@ def sign_in_code():
 
 
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=_only_failures_count)
+@sign_in_attempts
 @public
 def sign_in_recovery_code():
     now = utcnow()

@@ -357,3 +357,17 @@ def test_a_common_or_personal_password_is_refused_on_reset(client, session, pass
     assert response.status_code == 200
     assert "This password is too common. Choose a longer phrase, like three random words." \
         in text_of(response)
+
+
+@pytest.mark.parametrize("app_env", [{"SUPPLIER_DD_STAFF_MFA": "required",
+                                      "SUPPLIER_DD_LOGIN_RATE_LIMIT": "5 per minute"}])
+def test_wrong_passwords_and_wrong_codes_share_one_rate_limit(client, session, clock):
+    officer = make_user(session, "officer", email="officer@example.org")
+    enrol(session, officer, clock["now"])
+    for _ in range(3):
+        client.submit("/sign-in", {"email": "officer@example.org", "password": "wrong-password"})
+    password_step(client, "officer@example.org")
+    token = csrf_token_in(client.get("/sign-in/code").get_data(as_text=True))
+    answers = [client.post("/sign-in/code", data={"code": "999999", "csrf_token": token})
+               .status_code for _ in range(3)]
+    assert answers == [200, 200, 429]  # 3 passwords + 2 codes used the 5 failures allowed
