@@ -371,3 +371,21 @@ def test_wrong_passwords_and_wrong_codes_share_one_rate_limit(client, session, c
     answers = [client.post("/sign-in/code", data={"code": "999999", "csrf_token": token})
                .status_code for _ in range(3)]
     assert answers == [200, 200, 429]  # 3 passwords + 2 codes used the 5 failures allowed
+
+
+def test_a_common_password_is_refused_when_accepting_an_invitation(client, session):
+    from supplier_dd.services.invitations import create_invitation
+    from tests.factories import make_supplier
+
+    officer = make_user(session, "officer", email="officer@example.org")
+    _invitation, token = create_invitation(session, make_supplier(session), "new@example.org",
+                                           "New Contact", officer, utcnow(), 72)
+    session.commit()
+    response = client.submit(f"/invitation/{token}",
+                             {"password": "qwertyuiop123", "confirm": "qwertyuiop123"})
+    assert response.status_code == 200
+    assert "This password is too common" in text_of(response)
+    assert session.query(User).filter_by(email="new@example.org").count() == 0
+    response = client.submit(f"/invitation/{token}", {"password": "tangerine lamp orbit",
+                                                      "confirm": "tangerine lamp orbit"})
+    assert response.status_code == 302
