@@ -378,3 +378,50 @@ def test_more_favourable_answers_never_raise_residual_risk_under_v2(case):
     more = v2(after_answers, verified=EVERY_QUESTION)
     assert more.residual.rank <= after.residual.rank
     assert more.residual.score <= after.residual.score
+
+
+# The same property for declarations made with questionnaire v2, at each form level: its new
+# questions (the ILO indicators, the price, the exclusion grounds by schedule) are scored and
+# raise floors, and a better answer to any of them must never raise risk either.
+QUESTIONNAIRE_V2 = load_questionnaire("modern_slavery", 2)
+
+
+def _scored_choices(questionnaire):
+    parents = {qid for q in questionnaire.questions if q.show_if
+               for qid in q.show_if.question_ids()}
+    return [q for q in questionnaire.questions
+            if q.weight > 0 and q.id not in parents and q.type != "multiple_choice"]
+
+
+@st.composite
+def v2_declarations_and_improvement(draw):
+    level = draw(st.sampled_from(["core", "medium", "high"]))
+    questionnaire = QUESTIONNAIRE_V2.at_level(level)
+    scored = _scored_choices(questionnaire)
+    answers = {question.id: choice.value for question in scored
+               if (choice := draw(st.sampled_from([None, *question.options]))) is not None}
+    question = draw(st.sampled_from(scored))
+    current = question.option(answers[question.id]) if question.id in answers else None
+    better = [o for o in question.options if _favour(question, o) >= _favour(question, current)]
+    improved = dict(answers, **{question.id: draw(st.sampled_from(better)).value})
+    every = sorted(q.id for q in questionnaire.questions)
+    verified = frozenset(draw(st.sets(st.sampled_from(every))))
+    return questionnaire, answers, improved, verified
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(v2_declarations_and_improvement())
+def test_better_answers_to_questionnaire_v2_never_raise_residual_risk(case):
+    questionnaire, before_answers, after_answers, verified = case
+
+    def score(answers, verified_ids):
+        return assess_declaration_answers(V2, CLEANER, questionnaire, answers,
+                                          verified_question_ids=verified_ids, today=TODAY)
+
+    before, after = score(before_answers, verified), score(after_answers, verified)
+    assert after.maturity.percent >= before.maturity.percent
+    assert after.verified_maturity.percent >= before.verified_maturity.percent
+    assert after.residual.rank <= before.residual.rank
+    assert after.residual.score <= before.residual.score
+    everything = score(after_answers, frozenset(q.id for q in questionnaire.questions))
+    assert everything.residual.rank <= after.residual.rank
