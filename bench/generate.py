@@ -43,10 +43,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from supplier_dd.domain.risk.residual import Assessment
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 9, 0)
 PROFILE_POOL = 1_500
+# Existing councils hold questionnaire v1 declarations; the generator writes those.
+QUESTIONNAIRE_VERSION = 1
 WRITE_BATCH = 5_000
 COUNTRIES = ["GB"] * 14 + ["IE", "DE", "FR", "PL", "TR", "CN", "IN", "BD", "MY", "VN"]
 TURNOVER = ["under-36m"] * 5 + ["36m-60m", "60m-100m", "100m-500m", "over-500m"]
@@ -150,13 +152,13 @@ def build_kinds(seed: int, count: int = PROFILE_POOL) -> list[Kind]:
     """The pool of supplier kinds, each scored once by the real pure scoring."""
     from supplier_dd.domain.organisations import sectors
     from supplier_dd.domain.ppn import ppn_category_for
-    from supplier_dd.domain.questionnaire import canonical_json, current_version
+    from supplier_dd.domain.questionnaire import canonical_json, load_questionnaire
     from supplier_dd.domain.risk.assess import assess_declaration_answers
     from supplier_dd.domain.risk.inherent import InherentProfile
     from supplier_dd.domain.risk.model import load_model
 
     rng = random.Random(seed)
-    questionnaire = current_version("modern_slavery")
+    questionnaire = load_questionnaire("modern_slavery", QUESTIONNAIRE_VERSION)
     model = load_model()
     sector_list = list(sectors())
     kinds = []
@@ -336,7 +338,7 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
                 canonical = _personalise(kind.canonical_json, name, number)
                 current = version == len(versions) - 1
                 rows["declarations"].append((
-                    declaration_id, i, request_id, "modern_slavery", 1,
+                    declaration_id, i, request_id, "modern_slavery", QUESTIONNAIRE_VERSION,
                     "submitted" if current else "superseded",
                     _personalise(kind.answers_json, name, number), "[]",
                     at - timedelta(days=3), at, canonical,
