@@ -159,6 +159,8 @@ def server_env(database_url: str, tmp_path: Path) -> dict:
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": "9",
         "PYTHONUNBUFFERED": "1",
+        # As in the in-process test app (tests/plugins/apps.py): staff sign in with a password.
+        "SUPPLIER_DD_STAFF_MFA": "optional",
     })
     return env
 
