@@ -97,12 +97,20 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from supplier_dd.web import access, input_guard, proxies, security_headers, user_sessions
+    from supplier_dd.web import (
+        access,
+        council_scope,
+        input_guard,
+        proxies,
+        security_headers,
+        user_sessions,
+    )
 
     proxies.init_app(app)
     security_headers.init_app(app)
     input_guard.init_app(app)
     user_sessions.init_app(app)
+    council_scope.init_app(app)  # after the session check has settled who is signed in
     access.init_app(app)
 
 

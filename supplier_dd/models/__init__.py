@@ -10,6 +10,12 @@ from supplier_dd.models.audit import AuditChainHead, AuditEntry
 from supplier_dd.models.bulk_request import BulkCampaign, BulkCampaignSupplier
 from supplier_dd.models.cabinet_pack import CabinetPack, CabinetPackRun, PackTarget
 from supplier_dd.models.contract import Contract, Tender, tender_invitations
+from supplier_dd.models.council import (
+    Council,
+    CouncilOwned,
+    CouncilSupplier,
+    SharingConsent,
+)
 from supplier_dd.models.declaration import Declaration, DeclarationRequest, EvidenceFile
 from supplier_dd.models.exclusion import DebarmentCheck, DebarmentEntry, ExclusionDecision
 from supplier_dd.models.feedback import RecommendationResponse, SupplierEvidenceFile
@@ -43,7 +49,14 @@ from supplier_dd.models.supplier import Supplier
 from supplier_dd.models.user import User
 from supplier_dd.models.user_session import UserSession
 
+# Imported last: its listeners scope every session to the council it acts for.
+from supplier_dd.models import tenancy  # noqa: E402,F401  isort: skip
+
 __all__ = [
+    "Council",
+    "CouncilOwned",
+    "CouncilSupplier",
+    "SharingConsent",
     "DebarmentCheck",
     "DebarmentEntry",
     "ExclusionDecision",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 KIND_DOCUMENT = "document"
 KIND_CERTIFICATION = "certification"
@@ -23,12 +24,12 @@ KIND_REGISTRY = "registry"
 VERIFICATION_KINDS = (KIND_DOCUMENT, KIND_CERTIFICATION, KIND_REGISTRY)
 
 
-class AnswerVerification(db.Model):
+class AnswerVerification(CouncilOwned, db.Model):
     __tablename__ = "answer_verifications"
     __table_args__ = (
         # One standing verification of each kind per answer; a withdrawn one may be replaced.
-        Index("uq_answer_verifications_active", "declaration_id", "question_id", "kind",
-              unique=True, sqlite_where=text("withdrawn_at IS NULL"),
+        Index("uq_answer_verifications_active", "council_id", "declaration_id", "question_id",
+              "kind", unique=True, sqlite_where=text("withdrawn_at IS NULL"),
               postgresql_where=text("withdrawn_at IS NULL")),
     )
 

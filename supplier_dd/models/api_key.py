@@ -11,9 +11,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
+from supplier_dd.models.council import CouncilOwned
 
 
-class ApiKey(db.Model):
+class ApiKey(CouncilOwned, db.Model):
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 SCHEDULE_ACTIVE = "active"
 SCHEDULE_COMPLETED = "completed"
 
 
-class AttestationSchedule(db.Model):
+class AttestationSchedule(CouncilOwned, db.Model):
     """One re-attestation cycle of a supplier: when the next declaration is due, and why.
 
     A supplier has at most one active cycle (a partial unique index). A submission completes it
@@ -28,7 +29,8 @@ class AttestationSchedule(db.Model):
         # Overdue and due-soon lists (dashboard, digest) read by due date.
         Index("ix_attestation_schedules_status_due", "status", "due_on"),
         Index(
-            "uq_attestation_schedules_one_active_per_supplier", "supplier_id", unique=True,
+            "uq_attestation_schedules_one_active_per_supplier", "council_id", "supplier_id",
+            unique=True,
             sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'"),
         ),
     )
@@ -69,7 +71,7 @@ REMINDER_INVALID_ADDRESS = "invalid_address"
 REMINDER_NO_RECIPIENT = "no_recipient"
 
 
-class AttestationReminder(db.Model):
+class AttestationReminder(CouncilOwned, db.Model):
     """A reminder decided for one recipient: the supplier's history, and the sweep's memory of
     what it already sent. `dedupe_key` equals the outbox key when a message was queued."""
 

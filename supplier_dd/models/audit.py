@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from supplier_dd.extensions import db
@@ -32,6 +32,10 @@ class AuditEntry(db.Model):
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
     entry_mac: Mapped[str | None] = mapped_column(String(64))
+    # The council whose audit view shows the entry (issue 17); None: the whole deployment's.
+    # Not part of the hashed content, so entries written before councils existed still verify.
+    council_id: Mapped[int | None] = mapped_column(
+        ForeignKey("councils.id", ondelete="RESTRICT"), index=True)
 
 
 class AuditChainHead(db.Model):

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 
-class BulkCampaign(db.Model):
+class BulkCampaign(CouncilOwned, db.Model):
     __tablename__ = "bulk_campaigns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +41,7 @@ class BulkCampaign(db.Model):
                              order_by="BulkCampaignSupplier.supplier_name")
 
 
-class BulkCampaignSupplier(db.Model):
+class BulkCampaignSupplier(CouncilOwned, db.Model):
     __tablename__ = "bulk_campaign_suppliers"
     __table_args__ = (
         UniqueConstraint("campaign_id", "supplier_id"),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 RUN_QUEUED = "queued"
 RUN_RUNNING = "running"
@@ -22,7 +23,7 @@ RUN_FAILED = "failed"
 PACK_KINDS = ("pdf", "xlsx")
 
 
-class CabinetPackRun(db.Model):
+class CabinetPackRun(CouncilOwned, db.Model):
     __tablename__ = "cabinet_pack_runs"
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')",
@@ -63,7 +64,7 @@ class CabinetPackRun(db.Model):
     packs = relationship("CabinetPack", back_populates="run", order_by="CabinetPack.kind")
 
 
-class CabinetPack(db.Model):
+class CabinetPack(CouncilOwned, db.Model):
     """One stored file of a run: the PDF or the XLSX."""
 
     __tablename__ = "cabinet_packs"
@@ -88,7 +89,7 @@ class CabinetPack(db.Model):
     created_by = relationship("User")
 
 
-class PackTarget(db.Model):
+class PackTarget(CouncilOwned, db.Model):
     """A target the council set for one of the pack's measures (percent). Rows are only added:
     edition 2 of the pack reads the latest row set by its as-of date, so a rebuilt pack reads
     the target as it stood then."""

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
+from supplier_dd.models.council import CouncilOwned
 
 tender_invitations = Table(
     "tender_invitations",
@@ -16,11 +17,14 @@ tender_invitations = Table(
 )
 
 
-class Contract(db.Model):
+class Contract(CouncilOwned, db.Model):
     __tablename__ = "contracts"
+    # A reference is the council's own: two councils may both have a contract "C-001".
+    __table_args__ = (UniqueConstraint("council_id", "reference",
+                                       name="uq_contracts_council_reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    reference: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(500))
     category: Mapped[str | None] = mapped_column(String(200))
     cpv_code: Mapped[str | None] = mapped_column(String(20))
@@ -37,11 +41,13 @@ class Contract(db.Model):
     supplier = relationship("Supplier", back_populates="contracts")
 
 
-class Tender(db.Model):
+class Tender(CouncilOwned, db.Model):
     __tablename__ = "tenders"
+    __table_args__ = (UniqueConstraint("council_id", "reference",
+                                       name="uq_tenders_council_reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    reference: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(500))
     category: Mapped[str | None] = mapped_column(String(200))
     value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))

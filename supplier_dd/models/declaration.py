@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    UniqueConstraint,
     event,
     inspect,
     text,
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 REQUEST_KINDS = ("tender", "contract", "annual")
 STATUS_DRAFT = "draft"
@@ -33,17 +35,20 @@ STATUS_SUBMITTED = "submitted"
 STATUS_SUPERSEDED = "superseded"
 
 
-class DeclarationRequest(db.Model):
+class DeclarationRequest(CouncilOwned, db.Model):
     """The council asking a supplier for a declaration: for a tender, a contract, or annually."""
 
     __tablename__ = "declaration_requests"
     __table_args__ = (
         CheckConstraint("kind IN ('tender', 'contract', 'annual')", name="kind_known"),
+        # "annual:2026:supplier:7" is asked once by each council.
+        UniqueConstraint("council_id", "natural_key",
+                         name="uq_declaration_requests_council_natural_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # e.g. "tender:12:supplier:7" or "annual:2026:supplier:7": asking twice cannot duplicate.
-    natural_key: Mapped[str] = mapped_column(String(120), unique=True)
+    natural_key: Mapped[str] = mapped_column(String(120))
     supplier_id: Mapped[int] = mapped_column(
         ForeignKey("suppliers.id", ondelete="CASCADE"), index=True
     )

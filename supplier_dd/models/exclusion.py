@@ -14,9 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 
-class ExclusionDecision(db.Model):
+class ExclusionDecision(CouncilOwned, db.Model):
     __tablename__ = "exclusion_decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +58,7 @@ class DebarmentEntry(db.Model):
     )
 
 
-class DebarmentCheck(db.Model):
+class DebarmentCheck(CouncilOwned, db.Model):
     __tablename__ = "debarment_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)

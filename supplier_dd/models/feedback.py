@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 RESPONSE_WILL_DO = "will_do"
 RESPONSE_DONE = "done"
@@ -25,10 +26,10 @@ RESPONSE_NOT_APPLICABLE = "not_applicable"
 RESPONSE_KINDS = (RESPONSE_WILL_DO, RESPONSE_DONE, RESPONSE_NOT_APPLICABLE)
 
 
-class RecommendationResponse(db.Model):
+class RecommendationResponse(CouncilOwned, db.Model):
     __tablename__ = "recommendation_responses"
     __table_args__ = (
-        UniqueConstraint("declaration_id", "recommendation_key",
+        UniqueConstraint("council_id", "declaration_id", "recommendation_key",
                          name="uq_recommendation_responses_declaration_key"),
         CheckConstraint("kind IN ('will_do', 'done', 'not_applicable')", name="kind_known"),
         CheckConstraint("kind != 'will_do' OR due_date IS NOT NULL", name="will_do_has_date"),
@@ -63,7 +64,7 @@ class RecommendationResponse(db.Model):
     )
 
 
-class SupplierEvidenceFile(db.Model):
+class SupplierEvidenceFile(CouncilOwned, db.Model):
     """A file the supplier sent for a response or a corrective action; never served inline."""
 
     __tablename__ = "supplier_evidence_files"

@@ -7,9 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 
-class ImportBatch(db.Model):
+class ImportBatch(CouncilOwned, db.Model):
     """One uploaded file, from preview to import (or discard): the audit of what came in.
 
     The upload itself waits in the upload directory under `stored_name` between preview and

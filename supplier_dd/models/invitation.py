@@ -7,9 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 
-class Invitation(db.Model):
+class Invitation(CouncilOwned, db.Model):
     """A single-use link to set a password: for a supplier contact (with its organisation) or a
     member of council staff (with the role an admin chose). Only the token's hash is kept."""
 

@@ -9,14 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 
-class ActionPlan(db.Model):
+class ActionPlan(CouncilOwned, db.Model):
     __tablename__ = "action_plans"
     __table_args__ = (
         # At most one plan is the council's current one; with none marked, the latest imported
         # is current (services.action_plans.current_plan).
-        Index("uq_action_plans_one_current", "is_current", unique=True,
+        Index("uq_action_plans_one_current", "council_id", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
     )
 
@@ -39,7 +40,7 @@ class ActionPlan(db.Model):
     imported_by = relationship("User")
 
 
-class ActionPlanPriority(db.Model):
+class ActionPlanPriority(CouncilOwned, db.Model):
     __tablename__ = "action_plan_priorities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +58,7 @@ class ActionPlanPriority(db.Model):
     )
 
 
-class PlanAction(db.Model):
+class PlanAction(CouncilOwned, db.Model):
     __tablename__ = "plan_actions"
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
@@ -93,7 +94,7 @@ class PlanAction(db.Model):
     )
 
 
-class ActionRagChange(db.Model):
+class ActionRagChange(CouncilOwned, db.Model):
     """Who changed an action's RAG status, when and why. Rows are only ever added."""
 
     __tablename__ = "action_rag_changes"
@@ -112,7 +113,7 @@ class ActionRagChange(db.Model):
     action = relationship("PlanAction", back_populates="rag_changes")
 
 
-class TrainingRecord(db.Model):
+class TrainingRecord(CouncilOwned, db.Model):
     __tablename__ = "training_records"
     __table_args__ = (
         CheckConstraint("total >= 1 AND completed >= 0 AND completed <= total",
@@ -132,7 +133,7 @@ class TrainingRecord(db.Model):
     recorded_by = relationship("User")
 
 
-class Referral(db.Model):
+class Referral(CouncilOwned, db.Model):
     """One modern-slavery referral or concern. Never holds a potential victim's name."""
 
     __tablename__ = "referrals"
@@ -159,7 +160,7 @@ class Referral(db.Model):
     contract = relationship("Contract")
 
 
-class CharterEvidence(db.Model):
+class CharterEvidence(CouncilOwned, db.Model):
     __tablename__ = "charter_evidence"
     __table_args__ = (
         CheckConstraint("commitment BETWEEN 1 AND 10", name="known_commitment"),
@@ -186,7 +187,7 @@ class CharterEvidence(db.Model):
     )
 
 
-class CharterEvidenceDocument(db.Model):
+class CharterEvidenceDocument(CouncilOwned, db.Model):
     """A file attached to a Charter evidence record: checked by content like declaration
     evidence, stored outside static/ under a random name and only ever served as a download."""
 

@@ -9,9 +9,10 @@ from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
+from supplier_dd.models.council import CouncilOwned
 
 
-class RemovedBidder(db.Model):
+class RemovedBidder(CouncilOwned, db.Model):
     __tablename__ = "removed_bidders"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,9 +3,10 @@
 `RiskAssessment` rows are history: a new score adds a row and marks the old one not current, so
 every figure an officer once saw can be traced to its model version and breakdown.
 
-`SupplierRiskSummary` is a denormalised copy, one row per supplier, of what the dashboard sorts
-and filters on, with indexes, so the dashboard never scores or joins per row at request time.
-Listeners below create and update it with the supplier; services refresh the risk columns.
+`SupplierRiskSummary` is a denormalised copy, one row per supplier and council, of what the
+dashboard sorts and filters on, with indexes, so the dashboard never scores or joins per row at
+request time. models.tenancy creates it when a council first knows the supplier, a listener here
+keeps the supplier's facts current; services refresh the risk columns.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     event,
     insert,
+    select,
     text,
     update,
 )
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 from supplier_dd.models.supplier import Supplier
 
 REVIEW_TO_REVIEW = "to_review"
@@ -54,11 +57,12 @@ AWAITING_DECLARATION_RANK = -2
 AWAITING_DECLARATION = "Awaiting declaration"
 
 
-class RiskAssessment(db.Model):
+class RiskAssessment(CouncilOwned, db.Model):
     __tablename__ = "risk_assessments"
     __table_args__ = (
         Index(
-            "uq_risk_assessments_one_current_per_supplier", "supplier_id", unique=True,
+            "uq_risk_assessments_one_current_per_supplier", "council_id", "supplier_id",
+            unique=True,
             sqlite_where=text("is_current"), postgresql_where=text("is_current"),
         ),
         CheckConstraint(
@@ -111,7 +115,7 @@ class RiskAssessment(db.Model):
         return AWAITING_DECLARATION if self.awaiting_declaration else self.residual_band
 
 
-class AssessmentReview(db.Model):
+class AssessmentReview(CouncilOwned, db.Model):
     """An officer's decision on an assessment: accept, query or reject, with the reason."""
 
     __tablename__ = "assessment_reviews"
@@ -136,7 +140,7 @@ class AssessmentReview(db.Model):
     queries = relationship("ReviewQuery", back_populates="review", order_by="ReviewQuery.id")
 
 
-class ReviewQuery(db.Model):
+class ReviewQuery(CouncilOwned, db.Model):
     """One question sent back to the supplier with a comment, and the supplier's reply."""
 
     __tablename__ = "review_queries"
@@ -169,7 +173,7 @@ class ReviewQuery(db.Model):
     closed_by = relationship("User", foreign_keys=[closed_by_id])
 
 
-class CorrectiveAction(db.Model):
+class CorrectiveAction(CouncilOwned, db.Model):
     """Something the supplier must put right, with an owner and a due date.
 
     open -> responded (the supplier says what it did and marks it done) -> signed_off (an officer
@@ -215,7 +219,7 @@ class CorrectiveAction(db.Model):
     )
 
 
-class CorrectiveActionEvent(db.Model):
+class CorrectiveActionEvent(CouncilOwned, db.Model):
     __tablename__ = "corrective_action_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,28 +236,35 @@ class CorrectiveActionEvent(db.Model):
     actor = relationship("User")
 
 
-class SupplierRiskSummary(db.Model):
+class SupplierRiskSummary(CouncilOwned, db.Model):
     __tablename__ = "supplier_risk_summaries"
+    # Each index leads with the council: a council's dashboard is a range of its own rows.
     __table_args__ = (
         # The default order (knock-outs, then worst band, then highest score) and band filters.
-        Index("ix_risk_summary_rank_score", "residual_rank", "residual_score"),
-        Index("ix_risk_summary_sector_rank", "sector", "residual_rank", "residual_score"),
-        Index("ix_risk_summary_country_rank", "country", "residual_rank", "residual_score"),
+        Index("ix_risk_summary_rank_score", "council_id", "residual_rank", "residual_score"),
+        Index("ix_risk_summary_sector_rank", "council_id", "sector", "residual_rank",
+              "residual_score"),
+        Index("ix_risk_summary_country_rank", "council_id", "country", "residual_rank",
+              "residual_score"),
         # Sector and country together (the count is then read from the index alone).
-        Index("ix_risk_summary_sector_country_rank", "sector", "country", "residual_rank",
+        Index("ix_risk_summary_sector_country_rank", "council_id", "sector", "country",
+              "residual_rank", "residual_score"),
+        Index("ix_risk_summary_review_rank", "council_id", "review_status", "residual_rank",
               "residual_score"),
-        Index("ix_risk_summary_review_rank", "review_status", "residual_rank", "residual_score"),
-        Index("ix_risk_summary_declaration_rank", "latest_declaration_status", "residual_rank",
-              "residual_score"),
+        Index("ix_risk_summary_declaration_rank", "council_id", "latest_declaration_status",
+              "residual_rank", "residual_score"),
         # The dashboard's sortable headers (with the tie-break, so each page is a range scan).
-        Index("ix_risk_summary_residual_score", "residual_score", "supplier_id"),
-        Index("ix_risk_summary_inherent_score", "inherent_score", "supplier_id"),
-        Index("ix_risk_summary_maturity", "maturity_percent", "supplier_id"),
-        Index("ix_risk_summary_red_flags", "red_flag_count", "supplier_id"),
+        Index("ix_risk_summary_residual_score", "council_id", "residual_score", "supplier_id"),
+        Index("ix_risk_summary_inherent_score", "council_id", "inherent_score", "supplier_id"),
+        Index("ix_risk_summary_maturity", "council_id", "maturity_percent", "supplier_id"),
+        Index("ix_risk_summary_red_flags", "council_id", "red_flag_count", "supplier_id"),
     )
 
+    # One row per supplier for each council that knows it (models.tenancy links them).
+    council_id: Mapped[int] = mapped_column(
+        ForeignKey("councils.id", ondelete="RESTRICT"), primary_key=True)
     supplier_id: Mapped[int] = mapped_column(
-        ForeignKey("suppliers.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("suppliers.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     name: Mapped[str] = mapped_column(String(300), index=True)
     # Lower-cased name for case-insensitive search without a function call per row.
@@ -293,14 +304,20 @@ def _supplier_facts(supplier: Supplier) -> dict:
     }
 
 
-@event.listens_for(Supplier, "after_insert")
-def _create_summary(_mapper, connection, supplier: Supplier) -> None:
-    # Every supplier has its dashboard row from the start, so the dashboard reads one table.
-    connection.execute(insert(SupplierRiskSummary.__table__).values(
-        supplier_id=supplier.id, residual_score=0, residual_rank=NOT_ASSESSED_RANK,
-        excluded_pending_review=False, red_flag_count=0, updated_at=utcnow(),
-        **_supplier_facts(supplier),
-    ))
+def create_summaries(connection, links: list[tuple[int, int]]) -> None:
+    """The dashboard row of each newly linked (council, supplier), so every council's dashboard
+    reads one table from the start. Called by models.tenancy when a link is made."""
+    if not links:
+        return
+    suppliers = {row.id: row for row in connection.execute(
+        select(Supplier.__table__).where(Supplier.__table__.c.id.in_(
+            sorted({supplier_id for _, supplier_id in links}))))}
+    connection.execute(insert(SupplierRiskSummary.__table__), [
+        dict(council_id=council_id, supplier_id=supplier_id, residual_score=0,
+             residual_rank=NOT_ASSESSED_RANK, excluded_pending_review=False, red_flag_count=0,
+             updated_at=utcnow(), **_supplier_facts(suppliers[supplier_id]))
+        for council_id, supplier_id in links
+    ])
 
 
 @event.listens_for(Supplier, "after_update")

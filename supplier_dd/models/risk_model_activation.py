@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from supplier_dd.extensions import db
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.council import CouncilOwned
 
 
-class RiskModelActivation(db.Model):
+class RiskModelActivation(CouncilOwned, db.Model):
     __tablename__ = "risk_model_activations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

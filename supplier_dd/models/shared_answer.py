@@ -14,9 +14,10 @@ from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
+from supplier_dd.models.council import CouncilOwned
 
 
-class SharedAnswer(db.Model):
+class SharedAnswer(CouncilOwned, db.Model):
     __tablename__ = "shared_answers"
 
     # One answer per request: a request answered this way is no longer open, so no later
@@ -28,6 +29,10 @@ class SharedAnswer(db.Model):
         ForeignKey("declarations.id", ondelete="RESTRICT"), index=True
     )
     answered_at: Mapped[datetime]
+    # Set when the request is another council's, answered under the supplier's consent to share
+    # with it (issue 17); None for the same council's requests, answered as they always were.
+    consent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sharing_consents.id", ondelete="RESTRICT"), index=True)
 
     request = relationship("DeclarationRequest", back_populates="shared_answer")
     declaration = relationship("Declaration")

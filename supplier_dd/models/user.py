@@ -17,6 +17,12 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             "(role = 'supplier') = (supplier_id IS NOT NULL)", name="supplier_has_organisation"
         ),
+        # Council staff work for exactly one council (issue 17); supplier contacts and
+        # consortium admins for none.
+        CheckConstraint(
+            "(role IN ('officer', 'legal', 'safeguarding', 'admin')) = (council_id IS NOT NULL)",
+            name="staff_have_council",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +32,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     supplier_id: Mapped[int | None] = mapped_column(
         ForeignKey("suppliers.id", ondelete="RESTRICT"), index=True
+    )
+    council_id: Mapped[int | None] = mapped_column(
+        ForeignKey("councils.id", ondelete="RESTRICT"), index=True
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -45,6 +54,7 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     supplier = relationship("Supplier", back_populates="contacts")
+    council = relationship("Council")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts.

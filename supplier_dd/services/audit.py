@@ -22,6 +22,7 @@ from supplier_dd.domain.audit_chain import (
     walk_chain,
 )
 from supplier_dd.models.audit import AuditChainHead, AuditEntry
+from supplier_dd.models.tenancy import acting_council
 from supplier_dd.services.audit_key import current_key
 
 
@@ -84,8 +85,10 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     details: dict | None = None,
+    council_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction; it commits or rolls back with the change."""
+    """Append one entry in the caller's transaction; it commits or rolls back with the change.
+    It shows in the audit view of `council_id`, by default the council the session acts for."""
     head = _lock_head(session)
     entry = AuditEntry(
         sequence=head.last_sequence + 1,
@@ -102,6 +105,7 @@ def record(
         details=json.loads(canonical_json(details)) if details is not None else None,
         previous_hash=head.last_hash,
         entry_hash="",
+        council_id=council_id or acting_council(session),
     )
     entry.entry_hash = entry_hash(entry.sequence, _content(entry), entry.previous_hash)
     entry.entry_mac = entry_mac(current_key(), entry.entry_hash)

@@ -34,6 +34,7 @@ from supplier_dd.models import (
 )
 from supplier_dd.models.declaration import STATUS_SUBMITTED, STATUS_SUPERSEDED
 from supplier_dd.models.risk import AssessmentReview, RiskAssessment
+from supplier_dd.models.tenancy import council_for_insert
 from supplier_dd.services import ServiceError, audit, outbox
 from supplier_dd.services.declarations import request_for_campaign
 from supplier_dd.services.invitations import create_invitation
@@ -161,8 +162,9 @@ def start_campaign(session: Session, rule: rules.Rule, due_date: date, officer: 
     if not matches:
         raise ServiceError("No suppliers match this rule, so there is nobody to ask")
     description = rules.describe(rule, high_risk_industries())
+    council_id = council_for_insert(session)
     inserted = insert_ignoring_duplicates(session, BulkCampaign, [dict(
-        confirm_key=key, rule=rule.key, parameters=rule.parameters(),
+        council_id=council_id, confirm_key=key, rule=rule.key, parameters=rule.parameters(),
         description=description[:500], due_date=due_date, created_by_id=officer.id,
         created_by_name=officer.name or officer.email, created_at=now, finished_at=None,
     )], "confirm_key")
@@ -170,7 +172,8 @@ def start_campaign(session: Session, rule: rules.Rule, due_date: date, officer: 
     if not inserted:  # another copy of the form got there first
         return campaign, False
     session.execute(insert(BulkCampaignSupplier), [dict(
-        campaign_id=campaign.id, supplier_id=m.supplier_id, supplier_name=m.name,
+        council_id=council_id, campaign_id=campaign.id, supplier_id=m.supplier_id,
+        supplier_name=m.name,
         outcome=rules.SKIPPED if m.open_request_id else rules.WAITING,
         open_request_id=m.open_request_id, request_id=None, emails_queued=0,
         processed_at=now if m.open_request_id else None,

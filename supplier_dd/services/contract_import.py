@@ -30,6 +30,7 @@ from supplier_dd.domain.contracts_register import (
 )
 from supplier_dd.domain.ppn import industry_label
 from supplier_dd.models import Contract, Supplier
+from supplier_dd.models.tenancy import ALL_COUNCILS, council_for_insert, link_suppliers
 from supplier_dd.services import ServiceError
 from supplier_dd.services.risk import rescore_suppliers
 from supplier_dd.services.suppliers import normalise_name
@@ -148,12 +149,17 @@ class _SupplierMatcher:
         self.now = now
         self.by_number: dict[str, _SupplierRef] = {}
         self.by_name: dict[str, list[_SupplierRef]] = defaultdict(list)
-        rows = session.execute(
-            select(Supplier.id, Supplier.name, Supplier.normalised_name,
+        columns = (Supplier.id, Supplier.name, Supplier.normalised_name,
                    Supplier.companies_house_number)
-        )
-        for supplier_id, name, normalised, number in rows:
+        for supplier_id, name, normalised, number in session.execute(select(*columns)):
             self._remember(_SupplierRef(supplier_id, name, number), normalised)
+        # A Companies House number names one organisation whichever council met it first, so
+        # a partner's supplier is matched by number (the one shared record, issue 17); by name
+        # only the council's own suppliers are, so no partner's supplier list shows in a preview.
+        for supplier_id, name, _normalised, number in session.execute(
+                select(*columns).where(Supplier.companies_house_number.is_not(None))
+                .execution_options(**{ALL_COUNCILS: True})):
+            self.by_number.setdefault(number, _SupplierRef(supplier_id, name, number))
         self.decided: dict[str, object] = {}
         # New suppliers get a negative placeholder id at once, and their real id when the chunk
         # is written: one flush per chunk rather than one per supplier.
@@ -374,7 +380,12 @@ def _apply_chunk(session: Session, chunk: list[RegisterRow], summary: ContractIm
             values["supplier_id"] = matcher.real_id(values["supplier_id"])
             state["affected"].add(values["supplier_id"])
         if inserts:
+            council_id = council_for_insert(session)
+            for values in inserts:
+                values["council_id"] = council_id
             session.execute(insert(Contract), inserts)
+            link_suppliers(session, {(council_id, values["supplier_id"]) for values in inserts
+                                     if values["supplier_id"] is not None})
         if updates:
             session.execute(update(Contract), updates)
 

@@ -48,6 +48,7 @@ from supplier_dd.models.declaration import (
     STATUS_SUPERSEDED,
     submitted_answers,
 )
+from supplier_dd.models.tenancy import acting_council, acting_for
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.declaration_integrity import seal_of
 from supplier_dd.services.evidence import EvidenceStore, copy_evidence, file_answer
@@ -579,6 +580,16 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
     declaration.updated_at = now
     declaration.status = STATUS_SUBMITTED
     session.flush()
+    # The assessment, the cycle and the audit entries are the asking council's own (issue 17),
+    # whoever submits: scored from that council's contracts, shown in its audit view.
+    council_id = declaration.request.council_id if declaration.request is not None else None
+    with acting_for(session, council_id or acting_council(session)):
+        _after_submission(session, declaration, previous, actor, now)
+    return declaration
+
+
+def _after_submission(session: Session, declaration: Declaration, previous: Declaration | None,
+                      actor: audit.Actor, now: datetime) -> None:
     # This is the one place a submission ties the services together, calling each in one
     # direction (declarations -> risk, reminders; reminders -> risk): risk scoring (issue 4) in
     # the same transaction, so a submitted declaration always has its assessment.
@@ -601,7 +612,6 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
                           "residual_band": assessment.residual_band})
     # After the seal, as its own chained entries: the seal and what it covers stay as they were.
     answer_other_requests(session, declaration, now, actor)
-    return declaration
 
 
 def declarations_for_officers(session: Session, status: str | None = None) -> list[Declaration]:

@@ -418,7 +418,8 @@ def _queue_for(
     recipients: Iterable[User], supplier_name: str, today: date, now: datetime,
     context: MessageContext, result: SweepResult,
 ) -> None:
-    base = dict(schedule_id=schedule.id, supplier_id=schedule.supplier_id,
+    base = dict(council_id=schedule.council_id, schedule_id=schedule.id,
+                supplier_id=schedule.supplier_id,
                 due_on=message.due_on, kind=message.kind, audience=message.audience.value,
                 decided_on=today, decided_at=now)
     recipients = list(recipients)

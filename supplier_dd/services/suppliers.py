@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from supplier_dd.domain.organisations import normalise_company_number
 from supplier_dd.models import Supplier
+from supplier_dd.models.tenancy import ALL_COUNCILS, council_for_insert, link_suppliers
 from supplier_dd.services import ServiceError
 from supplier_dd.services.risk import REASON_SUPPLIER_DETAILS, rescore_suppliers
 
@@ -34,6 +35,20 @@ class SupplierDetails:
     turnover_band: str | None
 
 
+class SharedOrganisation(Exception):
+    """The organisation is already on the service, known to a partner council: one record per
+    Companies House number, so the council links to it rather than adding a second."""
+
+    def __init__(self, supplier: Supplier):
+        super().__init__(supplier.companies_house_number)
+        self.supplier = supplier
+
+
+def _known_here(session: Session, supplier: Supplier) -> bool:
+    """Whether the council the session acts for already knows the supplier."""
+    return session.scalar(select(Supplier.id).where(Supplier.id == supplier.id)) is not None
+
+
 def _apply(session: Session, supplier: Supplier, details: SupplierDetails) -> Supplier:
     name = details.name.strip()
     if not name:
@@ -47,10 +62,12 @@ def _apply(session: Session, supplier: Supplier, details: SupplierDetails) -> Su
         clash = session.scalar(
             select(Supplier).where(
                 Supplier.companies_house_number == number, Supplier.id != (supplier.id or -1)
-            )
+            ).execution_options(**{ALL_COUNCILS: True})
         )
-        if clash:
+        if clash and _known_here(session, clash):
             raise ServiceError(f"Companies House number {number} is already used by {clash.name}")
+        if clash:  # a partner council's supplier: the one shared record (issue 17)
+            raise SharedOrganisation(clash)
     supplier.name = name
     supplier.normalised_name = normalise_name(name)
     supplier.companies_house_number = number
@@ -75,7 +92,15 @@ def create_supplier(session: Session, details: SupplierDetails,
                     now: datetime | None = None) -> Supplier:
     """Add a supplier; given `now`, it is scored at once on what is known (sector, country),
     so the dashboard rates it before any declaration."""
-    supplier = _apply(session, Supplier(), details)
+    try:
+        supplier = _apply(session, Supplier(), details)
+    except SharedOrganisation as shared:
+        # Known to a partner: this council now knows it too; its facts stay as they are.
+        supplier = shared.supplier
+        council_id = council_for_insert(session)
+        link_suppliers(session, [(council_id, supplier.id)])
+        session.expire(supplier)
+        return supplier
     session.add(supplier)
     session.flush()
     if now is not None:
@@ -88,7 +113,11 @@ def update_supplier(session: Session, supplier: Supplier, details: SupplierDetai
     """Change a supplier's details; given `now`, a change of sector or country (which its
     inherent risk reads) scores it again."""
     scored_facts = (supplier.sector, supplier.country)
-    _apply(session, supplier, details)
+    try:
+        _apply(session, supplier, details)
+    except SharedOrganisation:
+        raise ServiceError(f"Companies House number {details.companies_house_number.strip()} "
+                           "is already used by another organisation on the service") from None
     session.flush()
     if now is not None and (supplier.sector, supplier.country) != scored_facts:
         rescore_suppliers(session, [supplier.id], now, reason=REASON_SUPPLIER_DETAILS)

@@ -27,6 +27,7 @@ from supplier_dd.services import InvalidField, ServiceError
 from supplier_dd.services import api_keys as key_service
 from supplier_dd.services import tenders as service
 from supplier_dd.web.access import api_key_checked
+from supplier_dd.web.council_scope import act_for_council_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # A machine client sends no CSRF token; the API key in the header, which a browser never adds
@@ -75,6 +76,7 @@ def key_required(view):
             response.headers["WWW-Authenticate"] = 'Bearer realm="supplier_dd"'
             return response, status
         g.api_key = key
+        act_for_council_of(key.council_id)
         return view(*args, **kwargs)
 
     return api_key_checked(checked)

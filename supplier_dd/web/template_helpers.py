@@ -12,6 +12,7 @@ from supplier_dd.domain.organisations import TURNOVER_BANDS, country_name
 from supplier_dd.domain.ppn import industry_label
 from supplier_dd.domain.roles import Permission, can
 from supplier_dd.services.two_factor import must_enrol
+from supplier_dd.web.council_scope import header_council
 
 # (label, endpoint, permission): the service navigation shows what the person may open.
 NAVIGATION = [
@@ -100,12 +101,16 @@ def init_app(app: Flask) -> None:
 
     app.add_template_global(turnover_label)
 
+    def _header_name(settings) -> str:
+        council = header_council()
+        return council.header_text if council is not None else settings.council_name
+
     @app.context_processor
     def service_globals():
         settings = app.config["SUPPLIER_DD_SETTINGS"]
         return {
             "service_name": "Supplier due diligence",
-            "council_name": settings.council_name,
+            "council_name": _header_name(settings),
             "accessibility_email": settings.accessibility_email,
             "accessibility_phone": settings.accessibility_phone,
             "invitation_hours": settings.invitation_valid_hours,
