@@ -4,13 +4,11 @@ the index then holds. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from supplier_dd.extensions import db
 from tests.plugins.apps import make_test_app
-from tests.plugins.databases import create_postgres_database, drop_postgres_database
 
 ROWS = """
 INSERT INTO suppliers (id, name, normalised_name, country, created_at)
@@ -28,16 +26,6 @@ INSERT INTO declarations (id, supplier_id, request_id, questionnaire_id, questio
          (3, 1, 1, 'modern_slavery', 1, 'draft', '{"a": 3}', '[]',
           '2026-01-02 09:00:00', '2026-01-03 09:00:00')
 """
-
-
-@pytest.fixture
-def empty_database_url(db_backend, tmp_path):
-    if db_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'before-0013.sqlite3'}"
-        return
-    url = create_postgres_database("supplier_dd_migration")
-    yield url
-    drop_postgres_database(url)
 
 
 def test_extra_drafts_left_by_the_race_are_detached_and_kept(empty_database_url, tmp_path):
