@@ -18,6 +18,13 @@ of PROFILE_POOL kinds (answers x sector x country x contract): each kind is scor
 result reused. The answers still differ per declaration (name and company number), and so do
 their hashes. Rows go in with executemany (SQLite) or COPY (PostgreSQL), bypassing the ORM.
 
+A scale with `councils` above 1 is a partnership sharing the suppliers (issue 17): each council
+knows a random 10-27 % of them (so councils overlap, and a supplier no council drew goes to one
+at random), with a `council_suppliers` link and its own dashboard row for each; a supplier's
+contract, requests, assessments and cycles belong to the first council that drew it (its home);
+tenders and officers are spread over the councils; the programme records are the first
+council's.
+
 `council(kind, scale)` is what the benchmarks call: when the harness has set BENCH_CACHE_DIR,
 the first benchmark to ask for a council of a given scale builds it and later ones in the same
 `make bench` run reuse it (the harness removes it at the end). Benchmarks that write to it roll
@@ -43,7 +50,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from supplier_dd.domain.risk.residual import Assessment
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 9, 0)
 PROFILE_POOL = 1_500
@@ -68,14 +75,16 @@ RED_FLAG_RATE = 0.005
 class Scale:
     suppliers: int
     declarations: int
+    councils: int = 1
 
     @property
     def label(self) -> str:
-        return f"{self.suppliers:,} suppliers / {self.declarations:,} declarations"
+        label = f"{self.suppliers:,} suppliers / {self.declarations:,} declarations"
+        return label if self.councils == 1 else f"{label} / {self.councils} councils"
 
     @property
     def key(self) -> str:
-        return f"{self.suppliers}-{self.declarations}"
+        return f"{self.suppliers}-{self.declarations}-{self.councils}"
 
 
 DEFAULT_SCALE = Scale(100_000, 200_000)
@@ -83,8 +92,40 @@ DEFAULT_SCALE = Scale(100_000, 200_000)
 QUICK_SCALE = Scale(1_000, 2_000)
 
 
-def scale_for(quick: bool) -> Scale:
+# A partnership (issue 17): ten councils sharing the suppliers, each knowing 10-27 % of them.
+CONSORTIUM_SCALE = Scale(100_000, 200_000, councils=10)
+QUICK_CONSORTIUM_SCALE = Scale(1_000, 2_000, councils=10)
+COUNCIL_SHARE = (0.10, 0.27)
+OFFICERS_PER_COUNCIL = 5
+
+
+def scale_for(quick: bool, consortium: bool = False) -> Scale:
+    if consortium:
+        return QUICK_CONSORTIUM_SCALE if quick else CONSORTIUM_SCALE
     return QUICK_SCALE if quick else DEFAULT_SCALE
+
+
+def council_members(scale: Scale, seed: int) -> list[list[int]]:
+    """For each supplier id (the list's index; 0 unused), the councils that know it, its home
+    council first. One council knows every supplier."""
+    if scale.councils == 1:
+        return [[1]] * (scale.suppliers + 1)
+    # Its own random stream, so the rest of the council is drawn as in a single council.
+    rng = random.Random(seed * 7919 + scale.councils)
+    members: list[list[int]] = [[] for _ in range(scale.suppliers + 1)]
+    ids = range(1, scale.suppliers + 1)
+    for council_id in range(1, scale.councils + 1):
+        size = int(scale.suppliers * rng.uniform(*COUNCIL_SHARE))
+        for supplier_id in rng.sample(ids, size):
+            members[supplier_id].append(council_id)
+    for supplier_id in ids:
+        if not members[supplier_id]:
+            members[supplier_id].append(rng.randint(1, scale.councils))
+    return members
+
+
+def officer_council(officer_id: int) -> int:
+    return (officer_id - 1) // OFFICERS_PER_COUNCIL + 1
 
 
 # --- Answers and scores ---------------------------------------------------------------------
@@ -224,6 +265,12 @@ class BulkWriter:
 
         names, values = [], []
         for column in db.metadata.tables[table].columns:
+            if column.name == "council_id" and column.name not in columns \
+                    and not column.nullable:
+                # A council-owned row not given a council: the first (a single council's).
+                names.append(column.name)
+                values.append(1)
+                continue
             if column.name in columns or column.default is None or column.primary_key:
                 continue
             default = column.default
@@ -254,6 +301,13 @@ class BulkWriter:
                     copy.write_row(row)
         cursor.close()
         self.counts[table] = self.counts.get(table, 0) + len(rows)
+
+    def existing_ids(self, table: str) -> set[int]:
+        cursor = self.connection.cursor()
+        cursor.execute(f"SELECT id FROM {table}")
+        ids = {row[0] for row in cursor.fetchall()}
+        cursor.close()
+        return ids
 
     def commit(self) -> None:
         self.connection.commit()
@@ -290,16 +344,27 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
     rng = random.Random(seed)
     kinds = build_kinds(seed, pool)
     writer = BulkWriter(url)
-    officers = 5
+    councils = scale.councils
+    members = council_members(scale, seed)
+    # Council 1 is normally the one the migrations made.
+    missing = sorted(set(range(1, councils + 1)) - writer.existing_ids("councils"))
+    writer.write("councils", ["id", "name", "short_name", "header_text", "time_zone",
+                              "pack_approvers", "created_at"],
+                 [(c, f"Bench Council {c}", f"bench-{c}", f"Bench Council {c}",
+                   "Europe/London", "", NOW) for c in missing])
+    officers = OFFICERS_PER_COUNCIL * councils
     writer.write("users", ["id", "email", "name", "role", "active", "created_at",
-                           "failed_sign_ins"],
-                 [(i, f"officer{i}@council.example", f"Officer {i}", "officer", True, NOW, 0)
-                  for i in range(1, officers + 1)])
+                           "failed_sign_ins", "council_id"],
+                 [(i, f"officer{i}@council.example", f"Officer {i}", "officer", True, NOW, 0,
+                   officer_council(i)) for i in range(1, officers + 1)])
     tenders = max(scale.suppliers // 50, 1)
-    writer.write("tenders", ["id", "reference", "title", "category", "value", "closing_date"], [
+    # Tender t is council ((t - 1) mod councils) + 1's.
+    writer.write("tenders", ["id", "reference", "title", "category", "value", "closing_date",
+                             "council_id"], [
         (t, f"T-{t:06d}", f"Tender {t}", CATEGORIES[t % len(CATEGORIES)][0],
          Decimal(rng.randrange(10_000, 5_000_000)),
-         TODAY - timedelta(days=rng.randint(0, 600))) for t in range(1, tenders + 1)])
+         TODAY - timedelta(days=rng.randint(0, 600)), (t - 1) % councils + 1)
+        for t in range(1, tenders + 1)])
     # The first `extra` suppliers also have an earlier, superseded declaration.
     extra = max(scale.declarations - scale.suppliers, 0)
     declaration_id = request_id = schedule_id = reminder_id = 0
@@ -308,9 +373,11 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
         rows: dict[str, list] = {name: [] for name in (
             "suppliers", "users", "contracts", "invitations", "requests", "declarations",
             "assessments", "summaries", "schedules", "reminders", "outbox", "actions",
-            "statements")}
+            "statements", "links")}
         for i in range(start, min(start + WRITE_BATCH, scale.suppliers + 1)):
             kind = kinds[rng.randrange(len(kinds))]
+            home = members[i][0]
+            rows["links"].extend((c, i, NOW - timedelta(days=900)) for c in members[i])
             name = f"Bench Supplier {i:07d} Ltd"
             number = f"{i:08d}"
             rows["suppliers"].append((i, name, name.lower(), number, kind.country, kind.sector,
@@ -323,9 +390,11 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
             rows["contracts"].append((
                 i, f"C-{i:07d}", f"{kind.category} services", kind.category, kind.cpv,
                 kind.value, begins, begins + timedelta(days=365 * rng.randint(1, 5)), i,
-                kind.industry, kind.high_risk))
-            if i % 5 == 0:
-                rows["invitations"].append((rng.randint(1, tenders), i))
+                kind.industry, kind.high_risk, home))
+            if i % 5 == 0 and home <= tenders:
+                # One of the home council's tenders (all of them in a single council).
+                tender = home + councils * rng.randint(0, (tenders - home) // councils)
+                rows["invitations"].append((tender, i))
             submitted = NOW - timedelta(days=rng.randint(1, 330), hours=rng.randint(0, 8))
             versions = [submitted - timedelta(days=365), submitted] if i <= extra else [submitted]
             previous_id = None
@@ -334,7 +403,7 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
                 declaration_id += 1
                 rows["requests"].append((request_id, f"annual:{at.year}:{version}:supplier:{i}",
                                          i, "annual", at.date() + timedelta(days=28),
-                                         "modern_slavery", "", at - timedelta(days=14)))
+                                         "modern_slavery", "", at - timedelta(days=14), home))
                 canonical = _personalise(kind.canonical_json, name, number)
                 current = version == len(versions) - 1
                 rows["declarations"].append((
@@ -351,7 +420,7 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
                     schedule_id, i, declaration_id, "active" if current else "completed",
                     at.date(), due, due, "annual", True,
                     (due - timedelta(days=30)) if current else None, at, at,
-                    None if current else submitted))
+                    None if current else submitted, home))
                 if not current and rng.random() < 0.3:
                     # Last cycle's 30-day reminder, as the sweep would have left it.
                     reminder_id += 1
@@ -359,7 +428,7 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
                     rows["reminders"].append((reminder_id, key, schedule_id, i, due, "30_days",
                                               "supplier", officers + i,
                                               f"contact{i}@supplier{i}.example", "queued",
-                                              due - timedelta(days=30), at))
+                                              due - timedelta(days=30), at, home))
                     rows["outbox"].append((key, "reattestation_30_days",
                                            f"contact{i}@supplier{i}.example",
                                            "Your modern slavery declaration is due in 30 days",
@@ -374,20 +443,22 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
                 result.inherent.score, result.inherent.band, result.maturity_percent,
                 result.residual.score, result.residual.band, result.residual.rank, excluded,
                 kind.red_flags_json, kind.breakdown_json, "declaration_submitted", "to_review",
-                True, submitted))
-            rows["summaries"].append((
+                True, submitted, home))
+            # A dashboard row for each council that knows the supplier (all with the home
+            # council's assessment: the figures a shared declaration gives each of them).
+            rows["summaries"].extend((
                 i, name, name.lower(), number, kind.sector, kind.country, result.inherent.score,
                 result.inherent.band, result.maturity_percent, result.residual.score,
                 result.residual.band, rank, excluded, len(result.red_flags), "to_review", i,
                 submitted, "submitted", submitted, (submitted + timedelta(days=365)).date(),
-                submitted))
+                submitted, council_id) for council_id in members[i])
             if result.residual.band in ("High", "Critical") and rng.random() < 0.5:
                 action_id += 1
                 rows["actions"].append((action_id, i, i, "Put the findings right",
                                         "From the assessment", "Contact", TODAY +
                                         timedelta(days=rng.randint(-60, 120)),
                                         rng.choice(("open", "responded", "signed_off")),
-                                        submitted))
+                                        submitted, home))
             if kind.turnover_band != "under-36m" and rng.random() < 0.7:
                 statement_id += 1
                 rows["statements"].append((
@@ -401,12 +472,14 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
                                "created_at", "failed_sign_ins"], rows["users"])
         writer.write("contracts", ["id", "reference", "title", "category", "cpv_code", "value",
                                    "start_date", "end_date", "supplier_id", "ppn_industry",
-                                   "ppn_high_risk"], rows["contracts"])
+                                   "ppn_high_risk", "council_id"], rows["contracts"])
+        writer.write("council_suppliers", ["council_id", "supplier_id", "linked_at"],
+                     rows["links"])
         # Each supplier is invited at most once, so (tender, supplier) pairs never repeat.
         writer.write("tender_invitations", ["tender_id", "supplier_id"], rows["invitations"])
         writer.write("declaration_requests", ["id", "natural_key", "supplier_id", "kind",
                                               "due_date", "questionnaire_id", "note",
-                                              "requested_at"], rows["requests"])
+                                              "requested_at", "council_id"], rows["requests"])
         writer.write("declarations", [
             "id", "supplier_id", "request_id", "questionnaire_id", "questionnaire_version",
             "status", "answers", "review_question_ids", "created_at", "updated_at",
@@ -417,28 +490,29 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
             "id", "supplier_id", "declaration_id", "model_version", "model_fingerprint",
             "inherent_score", "inherent_band", "maturity_percent", "residual_score",
             "residual_band", "residual_rank", "excluded_pending_review", "red_flags",
-            "breakdown", "reason", "review_status", "is_current", "created_at"],
+            "breakdown", "reason", "review_status", "is_current", "created_at", "council_id"],
             rows["assessments"])
         writer.write("supplier_risk_summaries", [
             "supplier_id", "name", "search_name", "companies_house_number", "sector", "country",
             "inherent_score", "inherent_band", "maturity_percent", "residual_score",
             "residual_band", "residual_rank", "excluded_pending_review", "red_flag_count",
             "review_status", "assessment_id", "assessed_at", "latest_declaration_status",
-            "latest_declaration_at", "next_due_on", "updated_at"], rows["summaries"])
+            "latest_declaration_at", "next_due_on", "updated_at", "council_id"],
+            rows["summaries"])
         writer.write("attestation_schedules", [
             "id", "supplier_id", "declaration_id", "status", "valid_from", "periodic_due_on",
             "due_on", "reason", "holidays_known", "next_reminder_on", "created_at",
-            "updated_at", "completed_at"], rows["schedules"])
+            "updated_at", "completed_at", "council_id"], rows["schedules"])
         writer.write("attestation_reminders", [
             "id", "dedupe_key", "schedule_id", "supplier_id", "due_on", "kind", "audience",
-            "recipient_user_id", "recipient_email", "status", "decided_on", "decided_at"],
-            rows["reminders"])
+            "recipient_user_id", "recipient_email", "status", "decided_on", "decided_at",
+            "council_id"], rows["reminders"])
         writer.write("outbox_messages", [
             "dedupe_key", "kind", "recipient", "subject", "body_text", "body_html", "status",
             "attempts", "created_at", "sent_at"], rows["outbox"])
         writer.write("corrective_actions", [
             "id", "supplier_id", "assessment_id", "title", "description", "owner", "due_date",
-            "status", "created_at"], rows["actions"])
+            "status", "created_at", "council_id"], rows["actions"])
         writer.write("registry_statements", [
             "id", "statement_year", "organisation_key", "organisation_name", "normalised_name",
             "company_number", "statement_url", "includes_organisation_structure",
@@ -447,11 +521,11 @@ def generate(url: str, scale: Scale, seed: int = 11, pool: int = PROFILE_POOL
             "imported_at"], rows["statements"])
         writer.commit()
     _programme(writer, rng, scale)
-    writer.finish(["users", "tenders", "contracts", "declaration_requests", "declarations",
-                   "risk_assessments", "attestation_schedules", "attestation_reminders",
-                   "outbox_messages", "corrective_actions", "registry_statements",
-                   "action_plans", "action_plan_priorities", "plan_actions",
-                   "training_records", "referrals", "charter_evidence"])
+    writer.finish(["councils", "users", "tenders", "contracts", "declaration_requests",
+                   "declarations", "risk_assessments", "attestation_schedules",
+                   "attestation_reminders", "outbox_messages", "corrective_actions",
+                   "registry_statements", "action_plans", "action_plan_priorities",
+                   "plan_actions", "training_records", "referrals", "charter_evidence"])
     return dict(writer.counts)
 
 

@@ -32,6 +32,7 @@ from supplier_dd.models.risk import (
     RiskAssessment,
     SupplierRiskSummary,
 )
+from supplier_dd.models.tenancy import acting_council
 
 S = SupplierRiskSummary
 NOT_ASSESSED = "Not assessed"
@@ -246,7 +247,13 @@ class Headline:
 
 
 HEADLINE_TTL_S = 60
-_headline_cache: dict[tuple[str, date], tuple[float, Headline]] = {}
+_headline_cache: dict[tuple[str, int | None, date], tuple[float, Headline]] = {}
+
+
+def _cache_key(session: Session) -> tuple[str, int | None]:
+    """Cached figures are one council's (its rows are all the session reads while acting for
+    it): the database and the council acted for."""
+    return str(session.get_bind().url), acting_council(session)
 
 
 def forget_headline() -> None:
@@ -261,14 +268,14 @@ def _supplier_added_or_removed(*_args) -> None:
 
 
 def headline(session: Session, today: date) -> Headline:
-    """Counts by rating, overdue and to review.
+    """Counts by rating, overdue and to review, of the council the session acts for.
 
     Counting means reading every summary row (over 100 ms at 100,000 suppliers on a busy
     PostgreSQL), so the figures are kept for a minute per process and dropped on any change
     made through the services here; other processes catch up within the minute. The table of
     suppliers and its filtered totals are always read live.
     """
-    key = (str(session.get_bind().url), today)
+    key = (*_cache_key(session), today)
     cached = _headline_cache.get(key)
     if cached is not None and time_module.monotonic() - cached[0] < HEADLINE_TTL_S:
         return cached[1]
@@ -295,7 +302,7 @@ def _count_headline(session: Session, today: date) -> Headline:
 
 
 _CHOICES_TTL_S = 300
-_choices_cache: dict[str, tuple[float, list[str]]] = {}
+_choices_cache: dict[tuple[str, int | None], tuple[float, list[str]]] = {}
 
 
 # The tender drop-down lists the latest tenders only: with every tender a large council has run
@@ -307,7 +314,7 @@ TENDER_CHOICES = 100
 def filter_choices(session: Session, selected_tender: int | None = None) -> dict[str, list]:
     """Values for the filter drop-downs. Sectors are the registry's list; the countries present
     need a scan of the whole table, so they are kept for a few minutes per process."""
-    key = str(session.get_bind().url)
+    key = _cache_key(session)
     cached = _choices_cache.get(key)
     if cached is None or time_module.monotonic() - cached[0] > _CHOICES_TTL_S:
         countries = list(session.scalars(select(S.country).distinct().order_by(S.country)))

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from bench.__main__ import table_lines
 from bench.generate import Scale, generate
 from supplier_dd.domain.risk.model import load_model
-from supplier_dd.models import Declaration, Supplier
+from supplier_dd.models import CouncilSupplier, Declaration, Supplier, User
 from supplier_dd.models.risk import RiskAssessment, SupplierRiskSummary
+from supplier_dd.models.tenancy import act_for
 from supplier_dd.services.risk import recompute_assessments
 from supplier_dd.services.risk_dashboard import DashboardFilters, dashboard_page
 
@@ -36,6 +37,26 @@ def test_generated_council_is_what_the_app_would_have_stored(app, session, datab
     assert total == 12 and {row.supplier_id for row in rows} == set(
         session.scalars(select(Supplier.id)))
     assert session.scalar(select(func.count()).select_from(SupplierRiskSummary)) == 12
+
+
+def test_generated_partnership_gives_each_council_its_own_suppliers(app, session, database_url):
+    session.remove()
+    generate(database_url, Scale(suppliers=60, declarations=60, councils=3), pool=4)
+
+    links = session.execute(select(CouncilSupplier.council_id, CouncilSupplier.supplier_id)).all()
+    assert {supplier_id for _c, supplier_id in links} == set(session.scalars(select(Supplier.id)))
+    assert len(links) > 60, "councils share suppliers"
+    for council_id in (1, 2, 3):
+        known = {supplier_id for c, supplier_id in links if c == council_id}
+        # Each council draws 10-27 % of the suppliers, and some of those no council drew.
+        assert 6 <= len(known) < 60
+        act_for(session, council_id)
+        rows, total = dashboard_page(session, DashboardFilters(), 1, 100, date(2026, 11, 21))
+        assert total == len(known) and {row.supplier_id for row in rows} == known
+        assert set(session.scalars(select(Supplier.id))) == known
+        staff = session.scalars(select(User).where(User.role == "officer")).all()
+        assert staff and {user.council_id for user in staff} == {council_id}
+    act_for(session, None)
 
 
 def test_results_table_lines_up_and_says_what_was_met():
