@@ -68,6 +68,12 @@ from supplier_dd.cli.reports import COMMANDS as _REPORT_COMMANDS  # noqa: E402
 
 COMMAND_GROUPS += _REPORT_COMMANDS
 
+# The partnership's councils (issue 17): `supplier-dd councils create|list`. Commands that act for
+# one council take --council (cli/council_option.py).
+from supplier_dd.cli.councils import COMMANDS as _COUNCIL_COMMANDS  # noqa: E402
+
+COMMAND_GROUPS += _COUNCIL_COMMANDS
+
 
 def init_app(app: Flask) -> None:
     """Commands are attached to the app so `flask --app supplier_dd` finds them too."""

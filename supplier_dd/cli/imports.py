@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from supplier_dd.cli.council_option import acts_for_council
+
 
 @click.group("import", help="Import files: contracts register, statement registry, action plan.")
 def import_group():
@@ -77,6 +79,7 @@ def _echo_contracts_summary(summary, listed: int = 50) -> None:
 @click.option("--match", "matches", multiple=True, metavar="KEY=ID",
               help="Choose the supplier for an ambiguous name (repeatable; see the dry run).")
 @with_appcontext
+@acts_for_council
 def import_contracts_command(file: Path, dry_run: bool, matches: tuple[str, ...]):
     from supplier_dd.models.base import utcnow
     from supplier_dd.services import ServiceError, audit
@@ -113,6 +116,7 @@ def import_contracts_command(file: Path, dry_run: bool, matches: tuple[str, ...]
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @with_appcontext
+@acts_for_council
 def import_registry_command(file: Path, dry_run: bool):
     from supplier_dd.models.base import utcnow
     from supplier_dd.services import ServiceError, audit
@@ -164,6 +168,7 @@ def _echo_tenders_summary(summary) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @with_appcontext
+@acts_for_council
 def import_tenders_command(file: Path, dry_run: bool):
     from supplier_dd.models.base import utcnow
     from supplier_dd.services import ServiceError, audit
@@ -198,6 +203,7 @@ def import_tenders_command(file: Path, dry_run: bool):
                                         "expires_on) and check every supplier against it.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@acts_for_council
 def import_debarment_command(file: Path):
     from supplier_dd.models.base import utcnow
     from supplier_dd.services import audit, debarment

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from supplier_dd.cli.council_option import acts_for_council
 from supplier_dd.cli.imports import import_group
 
 
@@ -28,6 +29,7 @@ def _db():
                               "file name).")
 @click.option("--dry-run", is_flag=True, help="Read the file and report; store nothing.")
 @with_appcontext
+@acts_for_council
 def import_action_plan_command(file: Path, title: str | None, dry_run: bool):
     from supplier_dd.models.base import utcnow
     from supplier_dd.services import ServiceError, audit
@@ -90,6 +92,7 @@ def _parse_now(value: str | None) -> datetime | None:
 @click.option("--now", "now_text", metavar="ISO",
               help="Act as if it were this time (to check what a future run will delete).")
 @with_appcontext
+@acts_for_council
 def purge_command(now_text: str | None):
     from supplier_dd.models.base import utcnow
     from supplier_dd.services import audit

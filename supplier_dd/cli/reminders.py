@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from supplier_dd.cli.council_option import acts_for_council
+
 
 def parse_now(value: str | None) -> datetime | None:
     """An ISO date or date-time; naive values are UTC. Returns naive UTC like the models."""
@@ -51,6 +53,7 @@ def reminders_group():
 @click.option("--now", "now_text", metavar="ISO-DATETIME",
               help="Act as if it were this time (UTC unless an offset is given).")
 @with_appcontext
+@acts_for_council
 def reminders_run(now_text: str | None):
     from supplier_dd.extensions import db
     from supplier_dd.jobs.reminders import run_once, today_for

@@ -10,6 +10,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from supplier_dd.cli.council_option import acts_for_council
+
+# Who the cover names when neither --author nor the council's record says.
+DEFAULT_AUTHOR = "Legal Services"
+
 
 @click.group("report", help="Reports for the council: the annual Cabinet evidence pack.")
 def report_group():
@@ -34,8 +39,8 @@ def _parse_day(value: str | None) -> date | None:
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False),
               help="Also write the evidence spreadsheet here.")
 @click.option("--date", "cover_date", help="Date on the cover, YYYY-MM-DD (default today).")
-@click.option("--author", default="Legal Services", show_default=True,
-              help="Author named on the cover.")
+@click.option("--author", help="Author named on the cover (default: the council's pack author "
+                               "if it has one, else Legal Services).")
 @click.option("--version", "version", default="1.0", show_default=True,
               help="Version printed on the cover.")
 @click.option("--action-plan", "action_plan_id", type=click.IntRange(min=1),
@@ -45,12 +50,15 @@ def _parse_day(value: str | None) -> date | None:
               help="Pack edition (docs/cabinet-pack.md); default: 1 for a year that closed "
                    "before edition 2 was published on 2 December 2026, else 2.")
 @with_appcontext
+@acts_for_council
 def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
-                   cover_date: str | None, author: str, version: str,
+                   cover_date: str | None, author: str | None, version: str,
                    action_plan_id: int | None, edition: str | None):
     from supplier_dd.extensions import db
     from supplier_dd.infrastructure.notification_mailer import mailer_for
+    from supplier_dd.models import Council
     from supplier_dd.models.base import utcnow
+    from supplier_dd.models.tenancy import acting_council
     from supplier_dd.services import ServiceError, audit, notifications
     from supplier_dd.services.cabinet_packs import (
         check_request,
@@ -58,10 +66,13 @@ def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
         read_pack,
         start_run,
     )
+    from supplier_dd.services.councils import council_name_for
 
     settings = current_app.config["SUPPLIER_DD_SETTINGS"]
     now = utcnow()
     session = db.session
+    council = session.get(Council, acting_council(session))
+    author = author or (council.pack_author if council else None) or DEFAULT_AUTHOR
     try:
         request = check_request(year_text, _parse_day(cover_date), author, version, now.date(),
                                 session=session, action_plan_id=action_plan_id)
@@ -76,7 +87,8 @@ def report_cabinet(year_text: str, pdf_path: str, xlsx_path: str | None,
                else "Action plan reported: none has been imported.")
     kinds = ("pdf", "xlsx") if xlsx_path else ("pdf",)
     packs = generate(session, run, upload_dir=settings.upload_dir,
-                     council=settings.council_name, now=utcnow, kinds=kinds,
+                     council=council_name_for(session, settings.council_name), now=utcnow,
+                     kinds=kinds,
                      progress=lambda step: click.echo(f"  {step}..."))
     audit.record(session, "cabinet_pack.generated", audit.Actor(None, "cli", "system"), utcnow(),
                  object_type="cabinet_pack_run", object_id=run.id,

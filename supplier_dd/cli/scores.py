@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from supplier_dd.cli.council_option import acts_for_council
+
 
 @click.group("scores", help="Risk scores: re-score suppliers with a risk model.")
 def scores_group():
@@ -22,6 +24,7 @@ def scores_group():
               "recompute switches it).")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
 @with_appcontext
+@acts_for_council
 def recompute(version: str | None, batch_size: int):
     from supplier_dd.domain.risk.model import RiskModelError, load_model
     from supplier_dd.extensions import db

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from supplier_dd.cli.council_option import act_for_named_council, council_option
 from supplier_dd.domain.roles import Role
 
 ROLE_CHOICE = click.Choice([r.value for r in Role], case_sensitive=False)
@@ -39,15 +40,33 @@ def _audit_user_change(action: str, user, **changes) -> None:
                  **changes)
 
 
-def _read_password() -> str:
+def read_password() -> str:
     if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     line = sys.stdin.readline()
     return line.rstrip("\r\n")
 
 
+def create_account(email: str, role: str, password: str, name: str = "",
+                         supplier=None):
+    """Create an account and audit it, as `users create` and `councils create` do; a staff
+    account belongs to the council the session acts for. Raises ServiceError or
+    IntegrityError; the caller commits or rolls back."""
+    from supplier_dd.services.users import create_user
+
+    user = create_user(_db().session, email, role, password, name=name, supplier=supplier)
+    _audit_user_change(
+        "user.created",
+        user,
+        after={"email": user.email, "role": user.role, "supplier_id": user.supplier_id,
+               "council_id": user.council_id},
+    )
+    return user
+
+
 @users_group.command(
-    "create", help="Create an account; the password is read from a prompt or stdin."
+    "create", help="Create an account; the password is read from a prompt or stdin. A staff "
+    "account belongs to the council given with --council."
 )
 @click.argument("email")
 @click.option(
@@ -57,13 +76,20 @@ def _read_password() -> str:
     "--supplier", "supplier_ref", help="Supplier id, Companies House number or exact name."
 )
 @click.option("--name", default="", help="The person's full name.")
+@council_option
 @with_appcontext
-def users_create(email: str, role: str, supplier_ref: str | None, name: str):
+def users_create(email: str, role: str, supplier_ref: str | None, name: str,
+                 council_ref: str | None):
     from supplier_dd.models import Supplier
+    from supplier_dd.models.tenancy import COUNCIL_ROLES
     from supplier_dd.services import ServiceError
-    from supplier_dd.services.users import create_user
 
     db = _db()
+    council = None
+    if role in COUNCIL_ROLES:
+        council = act_for_named_council(council_ref)
+    elif council_ref:
+        raise click.UsageError(f"A {role} account belongs to no council; drop --council.")
     supplier = None
     if supplier_ref:
         clauses = [
@@ -82,20 +108,16 @@ def users_create(email: str, role: str, supplier_ref: str | None, name: str):
         raise click.UsageError("A supplier account needs --supplier.")
     if role != Role.SUPPLIER and supplier is not None:
         raise click.UsageError("Only supplier accounts belong to a supplier; drop --supplier.")
-    password = _read_password()
+    password = read_password()
     try:
-        user = create_user(db.session, email, role, password, name=name, supplier=supplier)
-        _audit_user_change(
-            "user.created",
-            user,
-            after={"email": user.email, "role": user.role, "supplier_id": user.supplier_id},
-        )
+        user = create_account(email, role, password, name, supplier)
         db.session.commit()
     except (ServiceError, IntegrityError) as error:
         db.session.rollback()
         message = str(error) if isinstance(error, ServiceError) else "That account already exists."
         raise click.ClickException(message) from None
-    click.echo(f"Created {user.role} account {user.email}.")
+    of_council = f" for {council.name}" if council is not None else ""
+    click.echo(f"Created {user.role} account {user.email}{of_council}.")
 
 
 @users_group.command("unlock", help="Unlock an account locked after failed sign-ins.")

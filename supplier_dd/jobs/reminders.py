@@ -19,6 +19,7 @@ from werkzeug.routing import BuildError
 
 from supplier_dd.config import Settings
 from supplier_dd.infrastructure.mail import SmtpSender, render_email
+from supplier_dd.infrastructure.notification_mailer import acting_council_name
 from supplier_dd.jobs.delivery import SendPassResult, run_send_pass
 from supplier_dd.services.reminders import (
     MessageContext,
@@ -49,6 +50,7 @@ def _build_path(app: Flask, endpoint: str, **values) -> str | None:
 
 
 def message_context(app: Flask) -> MessageContext:
+    """For the council the session acts for: its name is in every message."""
     settings: Settings = app.config["SUPPLIER_DD_SETTINGS"]
 
     def supplier_link(supplier_id: int, declaration_id: int | None) -> str:
@@ -67,7 +69,7 @@ def message_context(app: Flask) -> MessageContext:
         )
 
     return MessageContext(
-        council_name=settings.council_name,
+        council_name=acting_council_name(settings),
         render=render_email,
         supplier_link=supplier_link,
         officer_link=officer_link,

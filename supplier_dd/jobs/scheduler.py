@@ -4,6 +4,12 @@
 beside the web server). Two at once are harmless: sweeps share out cycles and outbox keys are
 unique, senders lease messages. Times in the cron expressions are read in
 SUPPLIER_DD_TIMEZONE (Europe/London by default), so "0 6 * * *" is 06:00 UK time all year.
+
+In a partnership (issue 17) every job that reads a council's records runs once per council, the
+session acting for it (models.tenancy), so one council's sweep never reads or mails another's
+suppliers and each email names its own council; a council whose run fails does not stop the
+next. The outbox send pass, the audit checkpoint and the digests (whose items were written, each
+naming its council, when the news happened) work for the whole deployment.
 """
 
 from __future__ import annotations
@@ -42,10 +48,33 @@ def _in_app(app: Flask, name: str, work) -> None:
             db.session.remove()
 
 
-def sweep_job(app: Flask) -> None:
+def _for_each_council(app: Flask, name: str, work) -> None:
+    """`work(session)` once per council, acting for it; each council's failure is logged and
+    rolled back on its own."""
+    from supplier_dd.extensions import db
+    from supplier_dd.models.tenancy import acting_for
+    from supplier_dd.services.councils import all_councils
+
+    with app.app_context():
+        session = db.session
+        try:
+            councils = [(council.id, council.short_name) for council in all_councils(session)]
+            session.rollback()  # end the read: each council's run is its own transaction
+            for council_id, short_name in councils:
+                try:
+                    with acting_for(session, council_id):
+                        work(session)
+                except Exception:  # the next council's run must still happen
+                    log.exception("%s failed for council %s", name, short_name)
+                    session.rollback()
+        finally:
+            db.session.remove()
+
+
+def sweep_job(app: Flask, clock=utcnow) -> None:
     from supplier_dd.jobs.reminders import run_sweep
 
-    _in_app(app, SWEEP_JOB, lambda session: run_sweep(app, session, utcnow()))
+    _for_each_council(app, SWEEP_JOB, lambda session: run_sweep(app, session, clock()))
 
 
 def send_job(app: Flask) -> None:
@@ -62,7 +91,7 @@ REFERRAL_PURGE_CRON = "30 2 * * *"
 def referral_purge_job(app: Flask) -> None:
     from supplier_dd.services.programme import purge_expired_referrals
 
-    _in_app_committing(app, REFERRAL_PURGE_JOB, purge_expired_referrals)
+    _for_each_council_committing(app, REFERRAL_PURGE_JOB, purge_expired_referrals)
 
 
 # Pack builds whose web worker stopped are marked failed rather than 'running' for ever.
@@ -73,7 +102,7 @@ STOPPED_PACKS_CRON = "*/10 * * * *"
 def stopped_packs_job(app: Flask) -> None:
     from supplier_dd.services.cabinet_packs import fail_stopped_runs
 
-    _in_app_committing(app, STOPPED_PACKS_JOB, fail_stopped_runs)
+    _for_each_council_committing(app, STOPPED_PACKS_JOB, fail_stopped_runs)
 
 
 # The audit chain's head signed into a file outside the database and mailed to admins (issue 22).
@@ -94,7 +123,8 @@ ACTION_DEADLINES_JOB = "corrective_action_deadlines"
 def action_deadlines_job(app: Flask) -> None:
     from supplier_dd.jobs.notifications import run_deadlines
 
-    _in_app(app, ACTION_DEADLINES_JOB, lambda session: run_deadlines(app, session, utcnow()))
+    _for_each_council(app, ACTION_DEADLINES_JOB,
+                      lambda session: run_deadlines(app, session, utcnow()))
 
 
 # Each person who chose a daily digest gets the day's news that could wait in one email.
@@ -115,17 +145,17 @@ BULK_REQUESTS_CRON = "* * * * *"
 def bulk_requests_job(app: Flask) -> None:
     from supplier_dd.jobs.bulk_requests import run_batch
 
-    _in_app(app, BULK_REQUESTS_JOB, lambda session: run_batch(app, session, utcnow()))
+    _for_each_council(app, BULK_REQUESTS_JOB, lambda session: run_batch(app, session, utcnow()))
 
 
-def _in_app_committing(app: Flask, name: str, service) -> None:
-    """Run a service `fn(session, now)` as a job and commit what it did."""
+def _for_each_council_committing(app: Flask, name: str, service) -> None:
+    """Run a service `fn(session, now)` as a job for each council and commit what it did."""
 
     def work(session) -> None:
         service(session, utcnow())
         session.commit()
 
-    _in_app(app, name, work)
+    _for_each_council(app, name, work)
 
 
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler,

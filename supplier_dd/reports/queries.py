@@ -53,6 +53,7 @@ from supplier_dd.models import (
 )
 from supplier_dd.models.attestation import SCHEDULE_COMPLETED
 from supplier_dd.models.declaration import STATUS_DRAFT, submitted_answers
+from supplier_dd.models.tenancy import acting_council
 from supplier_dd.reports.data import (
     ACTION_PLAN,
     CHARTER,
@@ -469,8 +470,14 @@ def _kpi_counts(session: Session, window: _Window) -> dict[str, dict[str, int]]:
     sql = _KPI_COUNTS_SQL.get(session.get_bind().dialect.name)
     if sql is None:
         return {}
+    parameters: dict[str, object] = {"as_of_end": window.as_of_end}
+    council_id = acting_council(session)
+    if council_id is not None:
+        # Raw SQL passes the ORM's council scoping (models.tenancy) by: say it here.
+        sql = sql.replace(" GROUP BY ", " AND ra.council_id = :council_id GROUP BY ")
+        parameters["council_id"] = council_id
     counts: dict[str, dict[str, int]] = {}
-    for key, status, count in session.execute(text(sql), {"as_of_end": window.as_of_end}):
+    for key, status, count in session.execute(text(sql), parameters):
         counts.setdefault(str(key), {})[str(status)] = int(count)
     return counts
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from supplier_dd.models import Council, CouncilSupplier, User
-from supplier_dd.models.tenancy import ALL_COUNCILS
+from supplier_dd.models.tenancy import ALL_COUNCILS, acting_council
 from supplier_dd.services import audit
 
 SHORT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -44,6 +44,15 @@ def all_councils(session: Session) -> list[Council]:
 
 def council_by_id(session: Session, council_id: int) -> Council | None:
     return session.get(Council, council_id)
+
+
+def council_name_for(session: Session, fallback: str, council_id: int | None = None) -> str:
+    """The name an email or a pack gives the council it speaks for: the council asked for, else
+    the one the session acts for, else `fallback` (the deployment's SUPPLIER_DD_COUNCIL_NAME:
+    a message sent for no council in particular, such as a password reset)."""
+    council_id = council_id or acting_council(session)
+    council = session.get(Council, council_id) if council_id is not None else None
+    return council.name if council is not None else fallback
 
 
 def find_council(session: Session, name_or_short_name: str) -> Council:

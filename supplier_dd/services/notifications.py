@@ -31,6 +31,7 @@ from supplier_dd.models.risk import (
     RiskAssessment,
 )
 from supplier_dd.services import ServiceError, outbox
+from supplier_dd.services.councils import council_name_for
 from supplier_dd.services.declarations import request_title
 
 
@@ -129,8 +130,12 @@ def send_digests(session: Session, mailer: Mailer, today: date, now: datetime) -
             for item in items:  # nobody left to read them
                 item.digested_at = now
             continue
+        # Run for the whole deployment: a staff member's digest names their council; a
+        # supplier contact's may carry news from several, so it names the service.
         email = mailer.render("notification_digest", name=user.name,
-                              council_name=mailer.council_name, day=_day(today),
+                              council_name=council_name_for(session, mailer.council_name,
+                                                            user.council_id),
+                              day=_day(today),
                               items=[{"subject": i.subject, "link": i.link} for i in items])
         if outbox.enqueue(session, dedupe_key=f"notification_digest:{user.id}:{today}",
                           kind="notification_digest", recipient=user.email,

@@ -34,6 +34,7 @@ from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import declarations as service
 from supplier_dd.services import tenders as tender_service
+from supplier_dd.services.councils import council_name_for
 from supplier_dd.services.declaration_integrity import check_declaration, seals
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
@@ -204,7 +205,9 @@ def request_for_tender(tender_id: int):
         elif not errors:
             settings = current_app.config["SUPPLIER_DD_SETTINGS"]
             mail = tender_service.RequestMail(
-                council_name=settings.council_name, render=render_email,
+                council_name=council_name_for(db.session, settings.council_name,
+                                              tender.council_id),
+                render=render_email,
                 portal_link=settings.base_url + url_for("supplier.home"))
             try:
                 created, queued = tender_service.request_declarations(

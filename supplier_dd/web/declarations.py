@@ -46,6 +46,7 @@ from supplier_dd.models import Declaration, DeclarationRequest
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import declarations as service
+from supplier_dd.services.councils import council_name_for
 from supplier_dd.services.declaration_pdf import declaration_pdf
 from supplier_dd.services.evidence import (
     ALLOWED_DESCRIPTION,
@@ -144,8 +145,11 @@ def pdf_response(declaration: Declaration) -> Response:
     if declaration.is_draft:
         abort(404)
     settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    # Named for the council that asked for it (the supplier answered that council's request).
+    request_council = declaration.request.council_id if declaration.request else None
     data = declaration_pdf(declaration, service.questionnaire_of(declaration),
-                           service.submitted_answers(declaration), settings.council_name,
+                           service.submitted_answers(declaration),
+                           council_name_for(db.session, settings.council_name, request_council),
                            declaration_reference(declaration))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (

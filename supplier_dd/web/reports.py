@@ -34,9 +34,10 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from supplier_dd.domain.roles import Permission
 from supplier_dd.extensions import db
 from supplier_dd.infrastructure.notification_mailer import mailer_for
-from supplier_dd.models import CabinetPack, CabinetPackRun
+from supplier_dd.models import CabinetPack, CabinetPackRun, Council
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.cabinet_pack import RUN_DONE, RUN_FAILED
+from supplier_dd.models.tenancy import act_for
 from supplier_dd.reports.data import FinancialYear, ReportInputError, financial_year_of
 from supplier_dd.services import ServiceError, audit, notifications
 from supplier_dd.services.action_plans import current_plan, list_plans
@@ -51,6 +52,7 @@ from supplier_dd.services.cabinet_packs import (
     runs_page,
     start_run,
 )
+from supplier_dd.services.councils import council_name_for
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
@@ -168,7 +170,10 @@ def new_cabinet_pack():
         # Cabinet usually takes the pack for the year just ended.
         form.year.data = financial_year_of(today).previous.label
         form.cover_date.data = f"{today:%d/%m/%Y}"
-        form.author.data = current_user.name or current_user.email
+        council = db.session.get(Council, current_user.council_id) \
+            if current_user.council_id else None
+        form.author.data = ((council.pack_author if council else None)
+                            or current_user.name or current_user.email)
         form.version.data = "1.0"
     if form.validate_on_submit():
         try:
@@ -194,6 +199,9 @@ def _build_in_background(app: Flask, run_id: int, actor: audit.Actor) -> None:
         with app.app_context():
             session = db.session
             run = session.get(CabinetPackRun, run_id)
+            # A new session acts for nobody: the pack must count the requesting council's
+            # records only, as the request that started it did.
+            act_for(session, run.council_id)
 
             def progress(step: str) -> None:
                 # Committed at once so the status page, in another request, shows it.
@@ -202,7 +210,8 @@ def _build_in_background(app: Flask, run_id: int, actor: audit.Actor) -> None:
 
             try:
                 packs = generate(session, run, upload_dir=settings.upload_dir,
-                                 council=settings.council_name, now=utcnow, progress=progress)
+                                 council=council_name_for(session, settings.council_name),
+                                 now=utcnow, progress=progress)
                 audit.record(session, "cabinet_pack.generated", actor, utcnow(),
                              object_type="cabinet_pack_run", object_id=run.id,
                              details={"year": run.financial_year,
