@@ -11,6 +11,8 @@ STAFF = [
     ("legal@council.example", "legal", "Helen Marsh"),
     ("safeguarding@council.example", "safeguarding", "Grace Adeyemi"),
     ("admin@council.example", "admin", "Sam Reid"),
+    # Creates the partnership's councils and sees their counts, no council's records.
+    ("consortium@council.example", "consortium_admin", "Jo Whitfield"),
 ]
 
 

@@ -12,6 +12,10 @@ class Role(StrEnum):
     # Safeguarding lead(s): the only staff besides admins who may read referral entries.
     SAFEGUARDING = "safeguarding"
     ADMIN = "admin"
+    # Creates a partnership's councils and their first admin (issue 17). Works for no council
+    # and sees counts only: none of any council's suppliers, notes, reviews, referrals or
+    # programme records, so it holds none of the council permissions below.
+    CONSORTIUM_ADMIN = "consortium_admin"
 
 
 class Permission(StrEnum):
@@ -53,9 +57,16 @@ class Permission(StrEnum):
     DECIDE_EXCLUSIONS = "decide_exclusions"
     # Setting the council's own targets for the Cabinet pack's measures (edition 2): admins.
     SET_PACK_TARGETS = "set_pack_targets"
+    # The council's own settings (header, statement page, time zone, reminders, pack author):
+    # its admins.
+    MANAGE_COUNCIL_SETTINGS = "manage_council_settings"
+    # The partnership's councils: creating one with its first admin, and their counts.
+    MANAGE_COUNCILS = "manage_councils"
 
 
 _STAFF = frozenset({Role.OFFICER, Role.LEGAL, Role.SAFEGUARDING, Role.ADMIN})
+# The roles of people who work for one council (users.council_id is set for exactly these).
+COUNCIL_STAFF_ROLES = _STAFF
 
 GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.SIGNED_IN: frozenset(Role),
@@ -77,6 +88,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CHOOSE_CURRENT_PLAN: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
     Permission.DECIDE_EXCLUSIONS: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
     Permission.SET_PACK_TARGETS: frozenset({Role.ADMIN}),
+    Permission.MANAGE_COUNCIL_SETTINGS: frozenset({Role.ADMIN}),
+    Permission.MANAGE_COUNCILS: frozenset({Role.CONSORTIUM_ADMIN}),
 }
 
 
@@ -100,6 +113,8 @@ def home_endpoint(role: str) -> str:
         return "supplier.home"
     if role == Role.ADMIN:
         return "admin.users"
+    if role == Role.CONSORTIUM_ADMIN:
+        return "consortium.index"
     if role == Role.SAFEGUARDING:
         return "programme.referrals"
     # Officers and legal start from the risk dashboard: who needs attention first, not an

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from supplier_dd.database import hold_until_commit
-from supplier_dd.domain.roles import Role, parse_role
+from supplier_dd.domain.roles import COUNCIL_STAFF_ROLES, parse_role
 from supplier_dd.models import Invitation, Supplier, User
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.users import create_user, find_by_email, normalise_email
@@ -82,6 +82,8 @@ def find_open_invitation(session: Session, token: str, now: datetime) -> Invitat
 
 def accept_invitation(session: Session, token: str, password: str, now: datetime) -> User:
     invitation = find_open_invitation(session, token, now)
+    # Nobody is signed in here, so the session acts for no council: a staff member joins the
+    # council that invited them, which in a partnership is not a default one can guess.
     user = create_user(
         session,
         invitation.email,
@@ -89,6 +91,7 @@ def accept_invitation(session: Session, token: str, password: str, now: datetime
         password,
         name=invitation.name,
         supplier=invitation.supplier,
+        council_id=invitation.council_id,
     )
     invitation.accepted_at = now
     session.flush()
@@ -114,16 +117,20 @@ def create_staff_invitation(
     invited_by: User,
     now: datetime,
     valid_hours: int,
+    *,
+    council_id: int | None = None,
 ) -> tuple[Invitation, str | None]:
     """An invitation for a council staff account with `role`. Refused when the address already
     has an account or an open invitation, so one person never ends up with two links. The same
     admin sending the same form again at once (a double click) gets the first invitation back
-    with no token: nothing new to send."""
+    with no token: nothing new to send. `council_id` is the council the person will work for:
+    a consortium admin names the new council; a council's admin leaves it to the council the
+    session acts for."""
     try:
         staff_role = parse_role(role)
     except ValueError as error:
         raise ServiceError(str(error)) from None
-    if staff_role == Role.SUPPLIER:
+    if staff_role not in COUNCIL_STAFF_ROLES:
         raise ServiceError("Choose a council staff role")
     email = normalise_email(email)
     # Locking the inviting admin's row makes their second copy wait for the first one's commit.
@@ -144,8 +151,8 @@ def create_staff_invitation(
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email, name=name.strip(), role=staff_role.value, supplier=None,
-        token_hash=_hash_token(token), invited_by=invited_by, created_at=now, sent_at=now,
-        expires_at=now + timedelta(hours=valid_hours),
+        council_id=council_id, token_hash=_hash_token(token), invited_by=invited_by,
+        created_at=now, sent_at=now, expires_at=now + timedelta(hours=valid_hours),
     )
     session.add(invitation)
     session.flush()

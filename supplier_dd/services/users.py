@@ -12,7 +12,7 @@ from supplier_dd.domain import lockout
 from supplier_dd.domain.lockout import LockState
 from supplier_dd.domain.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
 from supplier_dd.domain.passwords import password_problem
-from supplier_dd.domain.roles import Role, parse_role
+from supplier_dd.domain.roles import COUNCIL_STAFF_ROLES, Role, parse_role
 from supplier_dd.models import Supplier, User
 from supplier_dd.services import ServiceError
 
@@ -54,7 +54,10 @@ def create_user(
     *,
     name: str = "",
     supplier: Supplier | None = None,
+    council_id: int | None = None,
 ) -> User:
+    """`council_id` is the council a staff member works for; without it, the council the
+    session acts for (or a single-council deployment's only one) is used."""
     role = parse_role(role) if not isinstance(role, Role) else role
     email = normalise_email(email)
     if (role == Role.SUPPLIER) != (supplier is not None):
@@ -70,6 +73,7 @@ def create_user(
         name=name,
         role=role.value,
         supplier=supplier,
+        council_id=council_id if role in COUNCIL_STAFF_ROLES else None,
         password_hash=hash_password(password) if password else None,
     )
     session.add(user)
@@ -124,7 +128,9 @@ def set_password(user: User, password: str) -> None:
 
 # --- Roles and deactivation (admins and `supplier-dd users set-role`) --------------------------
 
-STAFF_ROLES = tuple(r.value for r in Role if r != Role.SUPPLIER)
+# The roles an admin gives a council's staff; a consortium admin belongs to no council and is
+# made from the command line, never from a council's pages.
+STAFF_ROLES = tuple(r.value for r in Role if r in COUNCIL_STAFF_ROLES)
 
 
 def _active_admins(session: Session) -> int:
@@ -160,6 +166,12 @@ def set_role(
         )
     if new_role.value == user.role:
         return False
+    if (user.role in COUNCIL_STAFF_ROLES) != (new_role in COUNCIL_STAFF_ROLES):
+        # Council staff work for one council and a consortium admin for none (issue 17).
+        raise ServiceError(
+            "A consortium admin works for no council, so a council staff account cannot "
+            "become one, nor one become council staff; create a separate account instead"
+        )
     if user.role == Role.ADMIN.value:
         if by is not None and by.id == user.id:
             raise ServiceError("You cannot remove your own admin role; ask another admin")

@@ -9,7 +9,9 @@ def blueprints():
         api_keys,
         auth,
         bulk_requests,
+        consortium,
         corrective_actions,
+        council_settings,
         declaration_requests,
         declarations,
         evidence_verification,
@@ -36,4 +38,4 @@ def blueprints():
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
             officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
             corrective_actions.bp, exclusions.bp, evidence_verification.bp, two_factor.bp,
-            pack_targets.bp]
+            pack_targets.bp, consortium.bp, council_settings.bp]

@@ -3,9 +3,10 @@ and pages name the council of whoever is signed in (issue 17)."""
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context
 from flask_login import current_user
 
+from supplier_dd.domain.roles import Role
 from supplier_dd.extensions import db
 from supplier_dd.models import Council
 from supplier_dd.models.tenancy import act_for, acting_council, only_council_id
@@ -33,9 +34,14 @@ def header_council() -> Council | None:
     """The council the header names: the signed-in staff member's, else the only council of a
     single-council deployment (a partnership's shared pages name the service instead)."""
     if "header_council" not in g:
-        council_id = getattr(current_user, "council_id", None) if (
-            current_user.is_authenticated) else None
-        council_id = council_id or only_council_id(db.session)
+        # An email rendered by a command or the scheduler has no request and no one signed in.
+        user = current_user if has_request_context() and current_user.is_authenticated \
+            else None
+        if user is not None and user.role == Role.CONSORTIUM_ADMIN:
+            # Works for the partnership, not for its only council (if that is all there is).
+            council_id = None
+        else:
+            council_id = getattr(user, "council_id", None) or only_council_id(db.session)
         g.header_council = db.session.get(Council, council_id) if council_id else None
     return g.header_council
 

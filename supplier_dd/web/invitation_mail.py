@@ -12,7 +12,7 @@ from flask_login import current_user
 from supplier_dd.extensions import db
 from supplier_dd.infrastructure.mail import render_email, sender_for_app
 from supplier_dd.jobs.delivery import deliver_by_key
-from supplier_dd.models import Invitation, Supplier
+from supplier_dd.models import Council, Invitation, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import outbox as outbox_service
 from supplier_dd.web.staff_roles import role_label
@@ -25,6 +25,13 @@ def invitation_key(invitation: Invitation) -> str:
     return f"invitation:{invitation.id}:send:{invitation.send_count}"
 
 
+def _inviting_council_name(invitation: Invitation, service_name: str) -> str:
+    """The council whose officer or admin sent the invitation: in a partnership a consortium
+    admin invites a new council's first admin, and each council invites its own suppliers."""
+    council = db.session.get(Council, invitation.council_id) if invitation.council_id else None
+    return council.name if council is not None else service_name
+
+
 def queue_invitation(invitation: Invitation, token: str, supplier: Supplier | None = None) -> str:
     """Put the invitation email in the outbox (in the caller's transaction); returns its key.
     A supplier contact's email names the organisation; a staff member's names the role."""
@@ -35,7 +42,7 @@ def queue_invitation(invitation: Invitation, token: str, supplier: Supplier | No
         name=invitation.name,
         supplier_name=supplier.name if supplier is not None else "",
         role=role_label(invitation.role),
-        council_name=settings.council_name,
+        council_name=_inviting_council_name(invitation, settings.council_name),
         invited_by=current_user.name or current_user.email,
         link=settings.base_url + url_for("auth.accept", token=token),
         expires=f"{invitation.expires_at:%d %B %Y at %H:%M} UTC",

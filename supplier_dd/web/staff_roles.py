@@ -11,6 +11,10 @@ ROLE_LABELS = {
     Role.LEGAL.value: ("Legal", "Reads supplier records and builds the Cabinet pack."),
     Role.SAFEGUARDING.value: ("Safeguarding", "Reads and records referrals."),
     Role.ADMIN.value: ("Admin", "Accounts, roles, the audit log and everything else."),
+    # Not a council's role (no admin gives it), but named wherever an account is listed.
+    Role.CONSORTIUM_ADMIN.value: ("Consortium admin",
+                                  "Creates the partnership's councils and their first admin; "
+                                  "sees counts only."),
 }
 
 

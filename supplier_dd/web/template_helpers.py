@@ -31,6 +31,7 @@ NAVIGATION = [
     ("API keys", "api_keys.index", Permission.MANAGE_USERS),
     ("Email", "reminders.outbox", Permission.MANAGE_OUTBOX),
     ("Audit log", "admin.audit_log", Permission.VIEW_AUDIT_LOG),
+    ("Councils", "consortium.index", Permission.MANAGE_COUNCILS),
     ("Your email settings", "account.notifications_page", Permission.SIGNED_IN),
     # Where they are signed in, and two-step sign-in (issue 18).
     ("Sign-in and security", "account.sessions_page", Permission.SIGNED_IN),

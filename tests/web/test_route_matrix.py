@@ -22,19 +22,21 @@ from tests.helpers import any_csrf_token
 from tests.programme_helpers import add_programme_records
 from tests.risk_helpers import add_risk_records, add_verification_records
 
-ROLES = ["anonymous", "supplier", "officer", "legal", "admin", "safeguarding"]
+ROLES = ["anonymous", "supplier", "officer", "legal", "admin", "safeguarding", "consortium_admin"]
 
 
-def expect(anonymous, supplier, officer, legal, admin, *, safeguarding=None):
-    """Safeguarding answers as legal unless given: both are staff outside procurement."""
-    answers = (
-        anonymous,
-        supplier,
-        officer,
-        legal,
-        admin,
-        legal if safeguarding is None else safeguarding,
-    )
+def expect(anonymous, supplier, officer, legal, admin, *, safeguarding=None,
+           consortium_admin=None):
+    """Safeguarding answers as legal unless given: both are staff outside procurement.
+
+    A consortium admin (issue 17) holds none of a council's permissions: unless given, it
+    answers as everyone signed in does where they all agree (public pages, its own account
+    pages, signing out) and is refused (403) wherever the roles differ."""
+    safeguarding = legal if safeguarding is None else safeguarding
+    if consortium_admin is None:
+        signed_in = {supplier, officer, legal, admin, safeguarding}
+        consortium_admin = signed_in.pop() if len(signed_in) == 1 else 403
+    answers = (anonymous, supplier, officer, legal, admin, safeguarding, consortium_admin)
     return dict(zip(ROLES, answers, strict=True))
 
 
@@ -49,6 +51,8 @@ OTHER_SUPPLIERS = expect(302, 404, 403, 403, 403)
 # are for safeguarding and admins only.
 PROGRAMME_EDITORS = expect(302, 403, 200, 403, 200, safeguarding=200)
 REFERRAL_ENTRIES = expect(302, 403, 403, 403, 200, safeguarding=200)
+# The partnership's councils (issue 17): the consortium admin alone.
+CONSORTIUM_ONLY = expect(302, 403, 403, 403, 403, safeguarding=403, consortium_admin=200)
 
 # endpoint: (method, url, expected status by role). Signed-in people visiting /sign-in are sent
 # home (302); everyone may sign out (302).
@@ -73,6 +77,11 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "programme.charter": ("GET", "/programme/charter", STAFF),
     "programme.commitment_evidence": ("GET", "/programme/charter/3", STAFF),
     "programme.new_evidence": ("GET", "/programme/charter/3/evidence/new", PROGRAMME_EDITORS),
+    # A partnership of councils (issue 17): the consortium admin's pages, counts only, and a
+    # council's own settings for its admins.
+    "consortium.index": ("GET", "/consortium", CONSORTIUM_ONLY),
+    "consortium.new_council": ("GET", "/consortium/councils/new", CONSORTIUM_ONLY),
+    "council_settings.edit": ("GET", "/admin/council", ADMIN_ONLY),
     "pages.index": ("GET", "/", expect(302, 302, 302, 302, 302)),
     "pages.accessibility": ("GET", "/accessibility", PUBLIC),
     "pages.health": ("GET", "/healthz", PUBLIC),
@@ -364,7 +373,7 @@ def world(session):
     """Accounts for every role, and records that belong to a supplier other than the user's."""
     own = make_supplier(session, name="Own Organisation Ltd")
     other = make_supplier(session, name="Other Organisation Ltd")
-    for role in ("officer", "legal", "admin", "safeguarding"):
+    for role in ("officer", "legal", "admin", "safeguarding", "consortium_admin"):
         make_user(session, role, email=f"{role}@example.org")
     supplier_user = make_user(session, "supplier", email="supplier@example.org", supplier=own)
     contract = Contract(
