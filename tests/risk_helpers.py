@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from supplier_dd.domain.risk.model import load_model
-from supplier_dd.models import AnswerVerification
+from supplier_dd.models import AnswerVerification, SupplierRiskSummary
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import AssessmentReview, CorrectiveAction, ReviewQuery
 from supplier_dd.services.risk import (
@@ -55,3 +57,9 @@ def add_verification_records(session, supplier) -> dict:
     session.add(verification)
     session.flush()
     return {"answer_verification": verification.id}
+
+
+def summary_row(session, supplier_id: int):
+    """The supplier's dashboard row for the one council of these tests (one row per council)."""
+    return session.scalar(select(SupplierRiskSummary).where(
+        SupplierRiskSummary.supplier_id == supplier_id))

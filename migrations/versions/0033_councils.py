@@ -71,6 +71,11 @@ SUMMARY_INDEXES = {
     "ix_risk_summary_maturity": ["maturity_percent", "supplier_id"],
     "ix_risk_summary_red_flags": ["red_flag_count", "supplier_id"],
 }
+# Single-column sort indexes that now lead with the council.
+SUMMARY_INDEXES_REPLACED = (
+    ("ix_supplier_risk_summaries_name", "ix_risk_summary_name", "name"),
+    ("ix_supplier_risk_summaries_next_due_on", "ix_risk_summary_next_due", "next_due_on"),
+)
 STAFF_HAVE_COUNCIL = (
     "(role IN ('officer', 'legal', 'safeguarding', 'admin')) = (council_id IS NOT NULL)")
 
@@ -192,6 +197,9 @@ def _add_council(table: str, nullable: bool = False) -> None:
             for index, columns in SUMMARY_INDEXES.items():
                 batch.drop_index(index)
                 batch.create_index(index, ["council_id", *columns])
+            for old, index, column in SUMMARY_INDEXES_REPLACED:
+                batch.drop_index(old)
+                batch.create_index(index, ["council_id", column, "supplier_id"])
 
 
 def upgrade():

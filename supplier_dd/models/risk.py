@@ -258,6 +258,8 @@ class SupplierRiskSummary(CouncilOwned, db.Model):
         Index("ix_risk_summary_inherent_score", "council_id", "inherent_score", "supplier_id"),
         Index("ix_risk_summary_maturity", "council_id", "maturity_percent", "supplier_id"),
         Index("ix_risk_summary_red_flags", "council_id", "red_flag_count", "supplier_id"),
+        Index("ix_risk_summary_name", "council_id", "name", "supplier_id"),
+        Index("ix_risk_summary_next_due", "council_id", "next_due_on", "supplier_id"),
     )
 
     # One row per supplier for each council that knows it (models.tenancy links them).
@@ -266,7 +268,7 @@ class SupplierRiskSummary(CouncilOwned, db.Model):
     supplier_id: Mapped[int] = mapped_column(
         ForeignKey("suppliers.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    name: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(300))
     # Lower-cased name for case-insensitive search without a function call per row.
     search_name: Mapped[str] = mapped_column(String(300))
     companies_house_number: Mapped[str | None] = mapped_column(String(8), index=True)
@@ -288,7 +290,7 @@ class SupplierRiskSummary(CouncilOwned, db.Model):
     latest_declaration_status: Mapped[str | None] = mapped_column(String(20))
     latest_declaration_at: Mapped[datetime | None]
     # When the next declaration is due (re-attestation); overdue = before today.
-    next_due_on: Mapped[date | None] = mapped_column(index=True)
+    next_due_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     supplier = relationship("Supplier")

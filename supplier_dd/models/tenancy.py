@@ -90,18 +90,23 @@ def linked_supplier_ids(council_id: int):
 
 
 def visible_declaration_ids(council_id: int):
-    """Declarations made for the council's requests, or shared with it."""
+    """Declarations the council sees (`_declaration_seen_by`)."""
+    return select(Declaration.id).where(_declaration_seen_by(council_id))
+
+
+def _declaration_seen_by(council_id: int):
+    """Made for one of the council's requests, or shared with it. A declaration with no
+    request (the service makes none; older records and fixtures may) is seen by each council
+    that knows its supplier."""
     own_requests = select(DeclarationRequest.id).where(
         DeclarationRequest.council_id == council_id)
     shared = select(SharedAnswer.declaration_id).where(SharedAnswer.council_id == council_id)
-    return select(Declaration.id).where(
-        or_(Declaration.request_id.in_(own_requests), Declaration.id.in_(shared)))
+    return or_(Declaration.request_id.in_(own_requests), Declaration.id.in_(shared),
+               Declaration.request_id.is_(None)
+               & Declaration.supplier_id.in_(linked_supplier_ids(council_id)))
 
 
 def _council_criteria(council_id: int) -> list:
-    own_requests = select(DeclarationRequest.id).where(
-        DeclarationRequest.council_id == council_id)
-    shared = select(SharedAnswer.declaration_id).where(SharedAnswer.council_id == council_id)
     return [
         with_loader_criteria(CouncilOwned, lambda cls: cls.council_id == council_id,
                              include_aliases=True),
@@ -110,8 +115,7 @@ def _council_criteria(council_id: int) -> list:
         with_loader_criteria(User, or_(User.council_id == council_id,
                                        User.supplier_id.in_(linked_supplier_ids(council_id))),
                              include_aliases=True),
-        with_loader_criteria(Declaration, or_(Declaration.request_id.in_(own_requests),
-                                              Declaration.id.in_(shared)),
+        with_loader_criteria(Declaration, _declaration_seen_by(council_id),
                              include_aliases=True),
         with_loader_criteria(EvidenceFile, EvidenceFile.declaration_id.in_(
             visible_declaration_ids(council_id)), include_aliases=True),

@@ -22,7 +22,7 @@ from supplier_dd.domain.audit_chain import (
     walk_chain,
 )
 from supplier_dd.models.audit import AuditChainHead, AuditEntry
-from supplier_dd.models.tenancy import acting_council
+from supplier_dd.models.tenancy import ALL_COUNCILS, acting_council, only_council_id
 from supplier_dd.services.audit_key import current_key
 
 
@@ -88,7 +88,8 @@ def record(
     council_id: int | None = None,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction; it commits or rolls back with the change.
-    It shows in the audit view of `council_id`, by default the council the session acts for."""
+    It shows in the audit view of `council_id`, by default the council the session acts for
+    (or the only council); with several councils and none, the deployment's own entry."""
     head = _lock_head(session)
     entry = AuditEntry(
         sequence=head.last_sequence + 1,
@@ -105,7 +106,7 @@ def record(
         details=json.loads(canonical_json(details)) if details is not None else None,
         previous_hash=head.last_hash,
         entry_hash="",
-        council_id=council_id or acting_council(session),
+        council_id=council_id or acting_council(session) or only_council_id(session),
     )
     entry.entry_hash = entry_hash(entry.sequence, _content(entry), entry.previous_hash)
     entry.entry_mac = entry_mac(current_key(), entry.entry_hash)
@@ -152,6 +153,8 @@ def chained_entries(session: Session, batch: int = 2000,
             .where(AuditEntry.sequence > last)
             .order_by(AuditEntry.sequence)
             .limit(batch)
+            # The chain is the whole deployment's, whichever council's view is open.
+            .execution_options(**{ALL_COUNCILS: True})
         ).all()
         if not rows:
             return
@@ -190,7 +193,8 @@ def walk(session: Session, *, key: bytes, unsigned_through: int | None,
 
 
 def hash_at(session: Session, sequence: int) -> str | None:
-    return session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.sequence == sequence))
+    return session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.sequence == sequence)
+                          .execution_options(**{ALL_COUNCILS: True}))
 
 
 def verify(session: Session, unsigned_through: int | None = 0) -> ChainBreak | None:

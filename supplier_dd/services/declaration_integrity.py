@@ -42,6 +42,7 @@ from supplier_dd.domain.declaration_seal import (
 from supplier_dd.domain.questionnaire import canonical_json, load_questionnaire
 from supplier_dd.models import AuditEntry, Declaration, EvidenceFile
 from supplier_dd.models.declaration import STATUS_DRAFT
+from supplier_dd.models.tenancy import ALL_COUNCILS
 from supplier_dd.services.evidence import EvidenceStore
 
 SUBMITTED_ACTION = "declaration.submitted"
@@ -243,7 +244,9 @@ def chained_histories(session: Session,
                        AuditEntry.after, AuditEntry.details).where(
         AuditEntry.action.in_([SUBMITTED_ACTION, SUPERSEDED_ACTION]),
         AuditEntry.object_type == "declaration",
-    ).order_by(AuditEntry.sequence)
+    ).order_by(AuditEntry.sequence).execution_options(
+        # The seal is read wherever the declaration is seen (a partner it was shared with).
+        **{ALL_COUNCILS: True})
     if declaration_ids is not None:
         statement = statement.where(AuditEntry.object_id.in_([str(i) for i in declaration_ids]))
     found: dict[int, ChainedHistory] = {}

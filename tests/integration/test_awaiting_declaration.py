@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from supplier_dd.models import Contract
-from supplier_dd.models.risk import AWAITING_DECLARATION_RANK, SupplierRiskSummary
+from supplier_dd.models.risk import AWAITING_DECLARATION_RANK
 from supplier_dd.services.risk import current_assessment, rescore_suppliers
 from supplier_dd.services.risk_dashboard import (
     DashboardFilters,
@@ -27,6 +27,7 @@ from supplier_dd.services.risk_dashboard import (
 from tests.factories import make_supplier
 from tests.integration.test_risk_workflow import officer_client as _officer_client
 from tests.integration.test_risk_workflow import submitted_declaration
+from tests.risk_helpers import summary_row
 from tests.unit.test_risk_scoring import BEST
 
 NOW = datetime(2026, 11, 20, 9, 0)
@@ -71,7 +72,7 @@ def test_an_undeclared_supplier_is_awaiting_declaration_not_rated(session, two_c
     assert stored.declaration_id is None and stored.residual_band in ("High", "Critical")
     # ...but that is not a rating: it reads, ranks and counts as awaiting a declaration.
     assert stored.rating == "Awaiting declaration"
-    summary = session.get(SupplierRiskSummary, waiting.id)
+    summary = summary_row(session, waiting.id)
     assert summary.residual_rank == AWAITING_DECLARATION_RANK and summary.residual_band is None
     assert summary.inherent_band == stored.inherent_band
 

@@ -20,6 +20,7 @@ from supplier_dd.services.contract_import import (
 )
 from tests.factories import make_supplier
 from tests.import_files import register_rows, write_register, write_xlsx
+from tests.risk_helpers import summary_row
 
 NOW = datetime(2026, 11, 22, 10, 0)
 
@@ -161,7 +162,7 @@ def test_suppliers_whose_contracts_change_are_scored_again_and_others_are_left(
         session, tmp_path):
     """Inherent risk reads a supplier's contracts (their industry, their total value): an
     import that changes them re-scores that supplier, in the same transaction, and only it."""
-    from supplier_dd.models.risk import RiskAssessment, SupplierRiskSummary
+    from supplier_dd.models.risk import RiskAssessment
     from supplier_dd.services.risk import current_assessment
 
     summary = import_contracts(session, tabular.iter_rows(
@@ -174,7 +175,7 @@ def test_suppliers_whose_contracts_change_are_scored_again_and_others_are_left(
     legal_before = current_assessment(session, legal.id)
     value_factor = {f["factor"]: f for f in before.breakdown["inherent"]["factors"]}
     assert value_factor["contract_value"]["detail"] == "£1,450,000"
-    assert session.get(SupplierRiskSummary, cleaner.id).assessment_id == before.id
+    assert summary_row(session, cleaner.id).assessment_id == before.id
 
     newer = [dict(CONTRACTS[0], value="45,000"), CONTRACTS[1], CONTRACTS[2]]
     summary = import_contracts(session, tabular.iter_rows(
@@ -188,7 +189,7 @@ def test_suppliers_whose_contracts_change_are_scored_again_and_others_are_left(
     assert factors["contract_value"]["detail"] == "£45,000"
     assert after.inherent_score < before.inherent_score
     assert session.get(RiskAssessment, before.id).is_current is False  # kept as history
-    assert session.get(SupplierRiskSummary, cleaner.id).inherent_score == after.inherent_score
+    assert summary_row(session, cleaner.id).inherent_score == after.inherent_score
     assert current_assessment(session, legal.id).id == legal_before.id
     audited = session.scalars(select(AuditEntry).where(
         AuditEntry.action == "assessment.recomputed")).all()

@@ -18,7 +18,6 @@ from supplier_dd.models.risk import (
     CorrectiveAction,
     ReviewQuery,
     RiskAssessment,
-    SupplierRiskSummary,
 )
 from supplier_dd.services.declarations import submit
 from supplier_dd.services.risk import current_assessment
@@ -29,6 +28,7 @@ from supplier_dd.services.risk_dashboard import (
 )
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.helpers import text_of
+from tests.risk_helpers import summary_row
 from tests.unit.test_risk_scoring import BEST
 
 NOW = datetime(2026, 11, 20, 9, 0)
@@ -60,7 +60,7 @@ def test_a_submitted_declaration_is_scored_in_the_same_transaction(session):
     assert (assessment.residual_band, assessment.red_flags) == ("High", ["retained_id_documents"])
     assert assessment.model_version == "v1"
     assert assessment.breakdown["maturity"]["percent"] == round(100 * 175 / 184, 1)
-    summary = session.get(SupplierRiskSummary, supplier.id)
+    summary = summary_row(session, supplier.id)
     assert (summary.residual_band, summary.latest_declaration_status) == ("High", "submitted")
     assert summary.review_status == "to_review"
 
@@ -73,7 +73,7 @@ def test_re_attesting_clears_overdue_on_the_dashboard_and_a_contract_event_moves
     supplier = make_supplier(session, name="Brightwater Cleaning Ltd")
     submitted_declaration(session, supplier, BEST)
     session.commit()
-    summary = session.get(SupplierRiskSummary, supplier.id)
+    summary = summary_row(session, supplier.id)
     first_due = active_schedule(session, supplier.id).due_on
     assert summary.next_due_on == first_due
     later = datetime.combine(first_due, NOW.time()) + timedelta(days=40)
@@ -192,8 +192,8 @@ def test_dashboard_filters_sorts_and_searches_in_sql(session, officer_client):
 def test_overdue_filter_uses_the_stored_due_date(session, officer_client):
     late = make_supplier(session, name="Late Ltd")
     on_time = make_supplier(session, name="On Time Ltd")
-    session.get(SupplierRiskSummary, late.id).next_due_on = date(2020, 1, 1)
-    session.get(SupplierRiskSummary, on_time.id).next_due_on = date(2099, 1, 1)
+    summary_row(session, late.id).next_due_on = date(2020, 1, 1)
+    summary_row(session, on_time.id).next_due_on = date(2099, 1, 1)
     session.commit()
     page = text_of(officer_client.get("/officer/risk/?overdue=1"))
     assert late.name in page and on_time.name not in page
@@ -362,7 +362,7 @@ def test_a_supplier_added_by_an_officer_is_rated_and_a_new_country_rates_it_agai
     supplier_id = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     first = current_assessment(session, supplier_id)
     assert first is not None and first.declaration_id is None
-    summary = session.get(SupplierRiskSummary, supplier_id)
+    summary = summary_row(session, supplier_id)
     # No declaration yet: inherent risk only, awaiting a declaration rather than rated (issue 16).
     assert summary.inherent_band == first.inherent_band and summary.assessment_id == first.id
     assert summary.residual_band is None and first.rating == "Awaiting declaration"
@@ -381,4 +381,4 @@ def test_a_supplier_added_by_an_officer_is_rated_and_a_new_country_rates_it_agai
     factors = {f["factor"]: f for f in after.breakdown["inherent"]["factors"]}
     assert "Bangladesh" in factors["countries"]["detail"]
     assert after.inherent_score > first.inherent_score
-    assert session.get(SupplierRiskSummary, supplier_id).inherent_score == after.inherent_score
+    assert summary_row(session, supplier_id).inherent_score == after.inherent_score

@@ -11,6 +11,7 @@ from supplier_dd.models import ExclusionDecision, User
 from supplier_dd.models.base import utcnow
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.feedback_helpers import submitted_declaration
+from tests.risk_helpers import summary_row
 
 
 def _convicted_supplier(session):
@@ -158,7 +159,6 @@ def _export_ratings(client) -> dict[str, str]:
 
 
 def test_a_decision_moves_the_supplier_in_the_rating_order_and_the_export(client, session):
-    from supplier_dd.models import SupplierRiskSummary
     from supplier_dd.services.risk_dashboard import BAND_RANKS
 
     supplier = _convicted_supplier(session)
@@ -166,7 +166,7 @@ def test_a_decision_moves_the_supplier_in_the_rating_order_and_the_export(client
     assert _export_ratings(client)["Acme Facilities Ltd"] == "Excluded pending review"
 
     _decide(session, supplier, "not_excluded", likely_to_recur=False)
-    summary = session.get(SupplierRiskSummary, supplier.id)
+    summary = summary_row(session, supplier.id)
     session.refresh(summary)
     # Ranked by the band it was scored, no longer as a knock-out waiting for a decision.
     assert not summary.excluded_pending_review
