@@ -134,15 +134,27 @@ def _scope_to_council(state: ORMExecuteState) -> None:
     state.statement = state.statement.options(*_council_criteria(council_id))
 
 
-def _council_from_parent(instance) -> int | None:
-    """A new child row (a plan's priority, an action's event) belongs to its parent's council."""
-    mapper = type(instance).__mapper__
-    for relationship in mapper.relationships:
+def _parent_of(session: Session, instance, relationship):
+    parent = instance.__dict__.get(relationship.key)
+    if parent is not None or len(relationship.local_columns) != 1:
+        return parent
+    (column,) = relationship.local_columns
+    key = type(instance).__mapper__.get_property_by_column(column).key
+    value = instance.__dict__.get(key)
+    return session.get(relationship.mapper.class_, value) if value is not None else None
+
+
+def _council_from_parent(session: Session, instance) -> int | None:
+    """A new child row (a plan's priority, an action's event) belongs to its parent's council;
+    a row about a declaration (a supplier's response to it) to the council that asked for it."""
+    for relationship in type(instance).__mapper__.relationships:
         if relationship.direction is not MANYTOONE:
             continue
-        parent = instance.__dict__.get(relationship.key)
+        parent = _parent_of(session, instance, relationship)
         if isinstance(parent, CouncilOwned) and parent.council_id is not None:
             return parent.council_id
+        if isinstance(parent, Declaration) and parent.request is not None:
+            return parent.request.council_id
     return None
 
 
@@ -159,7 +171,8 @@ def _stamp_council(session: Session, _context, _instances) -> None:
     for instance in session.new:
         if isinstance(instance, CouncilOwned):
             if instance.council_id is None:
-                instance.council_id = acting or _council_from_parent(instance) or fallback()
+                instance.council_id = (acting or _council_from_parent(session, instance)
+                                       or fallback())
                 if instance.council_id is None:
                     raise MissingCouncil(
                         f"Say which council this {type(instance).__name__} belongs to: "
