@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,9 +18,12 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.routing import BuildError
 
 from supplier_dd.config import Settings
+from supplier_dd.domain.reminders import DEFAULT_REMINDERS, ReminderPolicy
 from supplier_dd.infrastructure.mail import SmtpSender, render_email
 from supplier_dd.infrastructure.notification_mailer import acting_council_name
 from supplier_dd.jobs.delivery import SendPassResult, run_send_pass
+from supplier_dd.models import Council
+from supplier_dd.models.tenancy import acting_council
 from supplier_dd.services.reminders import (
     MessageContext,
     SweepResult,
@@ -77,7 +80,18 @@ def message_context(app: Flask) -> MessageContext:
 
 
 def today_for(settings: Settings, now: datetime):
+    # The deployment's zone, as the cron times are: a council's own time zone would move an
+    # existing install's sweep day if it differed from SUPPLIER_DD_TIMEZONE.
     return local_date(now, ZoneInfo(settings.scheduler_timezone))
+
+
+def reminder_policy_for(council: Council | None) -> ReminderPolicy:
+    """The council's own reminder days ("30,14,7", set on its settings page), else the
+    service's policy."""
+    if council is None or not council.reminder_days:
+        return DEFAULT_REMINDERS
+    days = tuple(int(day) for day in council.reminder_days.split(",") if day.strip())
+    return replace(DEFAULT_REMINDERS, days_before_due=days) if days else DEFAULT_REMINDERS
 
 
 def _with_sqlite_retry(session, work: Callable[[], object]):
@@ -99,21 +113,25 @@ def _with_sqlite_retry(session, work: Callable[[], object]):
 def run_sweep(app: Flask, session, now: datetime, batch_size: int = SWEEP_BATCH) -> SweepResult:
     settings: Settings = app.config["SUPPLIER_DD_SETTINGS"]
     context = message_context(app)
+    council = session.get(Council, acting_council(session)) if acting_council(session) else None
     today = today_for(settings, now)
+    policy = reminder_policy_for(council)
     total = SweepResult()
     while True:
         batch = _with_sqlite_retry(session, lambda: sweep_batch(
-            session, today=today, now=now, context=context, limit=batch_size))
+            session, today=today, now=now, context=context, policy=policy, limit=batch_size))
         total.add(batch)
         if batch.cycles < batch_size:
             break
     total.digests = _with_sqlite_retry(
-        session, lambda: send_digests(session, today=today, now=now, context=context)
+        session, lambda: send_digests(session, today=today, now=now, context=context,
+                                      policy=policy)
     )
     for problem in total.problems:
         log.warning("reminder not sent: %s", problem)
-    log.info("reminder sweep for %s: %s cycles, %s queued, %s digests", today, total.cycles,
-             total.queued, total.digests)
+    log.info("reminder sweep for %s%s: %s cycles, %s queued, %s digests", today,
+             f" ({council.short_name})" if council else "", total.cycles, total.queued,
+             total.digests)
     return total
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from supplier_dd.jobs.reminders import today_for
 from supplier_dd.jobs.scheduler import referral_purge_job, sweep_job
 from supplier_dd.models import (
+    AttestationReminder,
     AttestationSchedule,
     AuditEntry,
     CabinetPackRun,
@@ -229,6 +230,28 @@ def test_each_councils_sweep_mails_its_own_suppliers_naming_itself(app, session,
     assert any("Eastern Only Catering" in text for text in mail[east_officer.email])
     for text in mail.get(west_officer.email, []):
         assert "Eastern Only Catering" not in text and EAST not in text
+
+
+def test_each_councils_sweep_follows_its_own_reminder_days(app, session, two_councils):
+    """West keeps the service's 30, 14 and 7 days; East reminds 10 days before. Ten days before
+    the due date West's latest step is the 14-day reminder, East's its own 10-day one."""
+    west, east = two_councils
+    east.reminder_days = "10"
+    now = utcnow()
+    today = today_for(app.config["SUPPLIER_DD_SETTINGS"], now)
+    with acting_for(session, west.id):
+        shared = make_supplier(session, name="Shared Facilities Ltd")
+        make_user(session, "supplier", email="sam@shared.example", supplier=shared)
+    link_suppliers(session, [(east.id, shared.id)])
+    for council in two_councils:
+        _cycle(session, council, shared, today + timedelta(days=10), today)
+    session.commit()
+
+    sweep_job(app, clock=lambda: now)
+
+    kinds = dict(session.execute(select(AttestationReminder.council_id, AttestationReminder.kind)
+                                 .where(AttestationReminder.status == "queued")).all())
+    assert kinds == {west.id: "due_in_14_days", east.id: "due_in_10_days"}
 
 
 def test_each_councils_scheduled_job_writes_in_its_own_audit_view(app, session, two_councils):
