@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import make_url
 
 DEFAULT_PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -134,8 +134,37 @@ def migrated_template(db_backend, tmp_path_factory):
         _state["postgres_used"] = True
         url = create_postgres_database()
         upgrade_to_head(url, tmp_dir)
+        _state["seeded_rows"] = _rows_the_migrations_seeded(url)
         yield url
         drop_postgres_database(url)
+
+
+def _rows_the_migrations_seeded(url: str) -> list[tuple]:
+    """(table, rows) the migrations themselves insert, like migration 0033's council 1: each
+    PostgreSQL test starts from them, as each SQLite test starts from a copy of the template."""
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    seeded = []
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            rows = [dict(row._mapping) for row in connection.execute(table.select())]
+            if rows:
+                seeded.append((table, rows))
+    engine.dispose()
+    return seeded
+
+
+def _restore_seeded_rows(connection) -> None:
+    for table, rows in _state.get("seeded_rows", []):
+        connection.execute(table.insert(), rows)
+        if "id" in table.c:
+            # Rows inserted with their ids leave the sequence behind: the next id follows them.
+            connection.execute(text(
+                "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+                f'(SELECT max(id) FROM "{table.name}"))'), {"table": table.name})
 
 
 def _truncate_all(url: str) -> None:
@@ -154,6 +183,7 @@ def _truncate_all(url: str) -> None:
         if tables:
             names = ", ".join(f'"{t}"' for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _restore_seeded_rows(connection)
     engine.dispose()
 
 
