@@ -134,6 +134,9 @@ class Settings:
     # Where people report an accessibility problem (the accessibility statement, issue 23).
     accessibility_email: str = DEFAULT_ACCESSIBILITY_EMAIL
     accessibility_phone: str = DEFAULT_ACCESSIBILITY_PHONE
+    # A partnership of councils (issue 17): the name its shared pages show (a supplier contact's,
+    # a consortium admin's, the sign-in page) where no one council is meant. Blank: council_name.
+    partnership_name: str = ""
     # Reminders and the outbox (issue 5). Cron expressions are read in scheduler_timezone.
     smtp_max_attempts: int = 8
     smtp_interrupted_delivery: str = "resend"
@@ -356,6 +359,7 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         run_scheduler_in_web=_bool(env, "SUPPLIER_DD_SCHEDULER_IN_WEB", False),
         trusted_proxies=_int(env, "SUPPLIER_DD_TRUSTED_PROXIES", 0, minimum=0),
         council_name=env.get("SUPPLIER_DD_COUNCIL_NAME") or "Example District Council",
+        partnership_name=" ".join((env.get("SUPPLIER_DD_PARTNERSHIP_NAME") or "").split()),
         **_accessibility_contact(env),
         referral_retention_days=_int(
             env,

@@ -104,7 +104,11 @@ def init_app(app: Flask) -> None:
 
     def _header_name(settings) -> str:
         council = header_council()
-        return council.header_text if council is not None else settings.council_name
+        if council is not None:
+            return council.header_text
+        # Pages for no one council (a supplier contact's or a consortium admin's in a
+        # partnership) name the partnership, not whichever council was the first.
+        return settings.partnership_name or settings.council_name
 
     @app.context_processor
     def service_globals():

@@ -5,6 +5,7 @@ consortium page shows counts, never a supplier; a council's admin changes its ow
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html import unescape
 
 import pytest
@@ -293,3 +294,11 @@ def test_the_header_names_the_partnership_for_a_consortium_admin_and_for_supplie
     _second_council(session)
     assert "Council One Header" not in header(contact.email)
     assert service_name in header(contact.email)
+    # A partnership names itself: then no page for no one council shows council one's name.
+    app.config["SUPPLIER_DD_SETTINGS"] = replace(app.config["SUPPLIER_DD_SETTINGS"],
+                                                 partnership_name="Three Rivers Partnership")
+    for email in (contact.email, "consortium@example.org"):
+        shown = header(email)
+        assert "Three Rivers Partnership" in shown
+        assert one.name not in shown and "Council One Header" not in shown
+    assert "Council One Header" in header("officer@example.org")
