@@ -137,7 +137,7 @@ def world(session):
     submitted declaration, queries and actions; a tender; programme records."""
     own = make_supplier(session, name="Own Organisation Ltd")
     staff = {role: make_user(session, role, email=f"{role}@example.org")
-             for role in ("officer", "legal", "admin", "safeguarding")}
+             for role in ("officer", "legal", "admin", "safeguarding", "consortium_admin")}
     contact = make_user(session, "supplier", email="supplier@example.org", supplier=own)
     # A locked account (the unlock button) and an open invitation (the set-password form).
     locked = make_user(session, "officer", email="locked@example.org")
@@ -244,7 +244,7 @@ def _fuzz_form(client, page: str, form: dict, role: str) -> None:
     attempt()
 
 
-ORDER = ["anonymous", "supplier", "officer", "legal", "safeguarding", "admin"]
+ORDER = ["anonymous", "supplier", "officer", "legal", "safeguarding", "consortium_admin", "admin"]
 
 
 def test_every_form_survives_hostile_input(app, client, session, world):
