@@ -2,10 +2,12 @@
 
 Each bench/bench_*.py module has `run(quick=False) -> list[dict]` (a BenchResult, or a single
 result, is accepted too) and runs in its own process, in name order, so peak memory figures do
-not mix. `--only NAME` runs one module; `--quick` asks each for a small scale (a smoke run).
+not mix. `--only NAME[,NAME]` runs the modules named; `--quick` asks each for a small scale (a
+smoke run).
 
 The generated council (bench/generate.py) is cached for the length of one run: the first
 benchmark that needs it at a scale builds it, later ones reuse it, and it is removed at the end.
+So is the generated partnership of councils (bench_dashboard_councils).
 """
 
 from __future__ import annotations
@@ -120,18 +122,23 @@ def remove_cached_councils(folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", help="run one benchmark module, e.g. bench_dashboard")
+    parser.add_argument("--only", help="run one benchmark module, e.g. bench_dashboard, or "
+                        "several separated by commas")
     parser.add_argument("--quick", action="store_true", help="small scale, for a smoke run")
     args = parser.parse_args(argv)
-    names = [args.only] if args.only else module_names()
+    names = args.only.split(",") if args.only else module_names()
     rows: list[dict] = []
     cache = Path(tempfile.mkdtemp(prefix="bench-councils-"))
     env = {"BENCH_CACHE_DIR": str(cache)}
     started = time.perf_counter()
     load_before = load_average()
     try:
-        if any(getattr(importlib.import_module(f"bench.{name}"), "USES_COUNCIL", False)
-               for name in names):
+        # USES_COUNCIL: True for the single council, "consortium" for the partnership.
+        wanted = {getattr(importlib.import_module(f"bench.{name}"), "USES_COUNCIL", False)
+                  for name in names} - {False}
+        if wanted:
+            env["BENCH_PREPARE"] = ",".join(
+                sorted("consortium" if use == "consortium" else "council" for use in wanted))
             print(f"generating the council ... (load average {load_average()})", flush=True)
             rows.extend(run_module_in_subprocess("generate", args.quick, env, "prepare"))
         for name in names:

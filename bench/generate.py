@@ -608,14 +608,18 @@ def prepare(quick: bool) -> list[dict]:
     them is neither in a benchmark's time nor in its peak memory; one row per database."""
     from bench.common import BenchResult, databases, peak_rss_mb
 
-    scale = scale_for(quick)
     rows = []
-    for kind in databases():
-        _url, _remove, elapsed = council(kind, scale)
-        rows.append(BenchResult(
-            workload="generate council (bulk SQL)", database=kind, scale=scale.label,
-            median_s=elapsed, p95_s=elapsed, peak_mb=peak_rss_mb(),
-            notes="once per run, reused by the benchmarks that read the council").as_dict())
+    # Which to build: "council" (the single council), "consortium" (the partnership), or both.
+    for wanted in os.environ.get("BENCH_PREPARE", "council").split(","):
+        scale = scale_for(quick, consortium=wanted == "consortium")
+        for kind in databases():
+            _url, _remove, elapsed = council(kind, scale)
+            rows.append(BenchResult(
+                workload=("generate partnership (bulk SQL)" if scale.councils > 1
+                          else "generate council (bulk SQL)"),
+                database=kind, scale=scale.label,
+                median_s=elapsed, p95_s=elapsed, peak_mb=peak_rss_mb(),
+                notes="once per run, reused by the benchmarks that read it").as_dict())
     return rows
 
 
