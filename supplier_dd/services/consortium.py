@@ -6,12 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from supplier_dd.database import hold_until_commit
 from supplier_dd.domain.roles import Role
 from supplier_dd.models import Council, Invitation, User
+from supplier_dd.models.tenancy import ALL_COUNCILS
 from supplier_dd.services import ServiceError, audit, councils, invitations
 from supplier_dd.services.councils import CouncilError
+from supplier_dd.services.users import normalise_email
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,15 @@ def create_council_with_admin(
 ) -> NewCouncil:
     """The council, audited, and an invitation for its first admin carrying the new council's
     id, so whoever accepts it works for that council and no other. Raises CouncilError naming
-    the field at fault; the caller rolls back, so a refused admin leaves no council behind."""
+    the field at fault; the caller rolls back, so a refused admin leaves no council behind.
+
+    The same consortium admin sending the same form again at once (a double click) gets the
+    council and invitation the first press made, with no token: nothing new to send."""
+    # Locking the consortium admin's row makes their second copy wait for the first's commit.
+    hold_until_commit(session, User.id, User.id == invited_by.id)
+    repeated = _same_press_again(session, name, admin_email, invited_by, now)
+    if repeated is not None:
+        return repeated
     council = councils.create_council(session, name, now, actor, short_name=short_name or None,
                                       header_text=header_text or None,
                                       statement_url=statement_url or None)
@@ -45,3 +57,25 @@ def create_council_with_admin(
                         "role": invitation.role, "expires_at": invitation.expires_at,
                         "council_id": council.id})
     return NewCouncil(council, invitation, token)
+
+
+def _same_press_again(session: Session, name: str, admin_email: str, invited_by: User,
+                      now: datetime) -> NewCouncil | None:
+    wanted = " ".join((name or "").split()).lower()
+    council = next((council for council in councils.all_councils(session)
+                    if council.name.lower() == wanted), None)
+    if council is None:
+        return None
+    try:
+        email = normalise_email(admin_email)
+    except ServiceError:
+        return None
+    invitation = session.scalar(
+        select(Invitation).where(
+            Invitation.council_id == council.id, func.lower(Invitation.email) == email,
+            Invitation.invited_by_id == invited_by.id, Invitation.accepted_at.is_(None),
+            Invitation.withdrawn_at.is_(None))
+        .execution_options(populate_existing=True, **{ALL_COUNCILS: True}))
+    if invitation is None or now - invitation.created_at >= invitations.REPEAT_WINDOW:
+        return None
+    return NewCouncil(council, invitation, None)

@@ -47,6 +47,11 @@ def new_council():
             field = getattr(form, error.field or "name")
             field.errors = [*field.errors, str(error)]
         else:
+            if created.token is None:  # the same press arriving twice: the first one sent it
+                db.session.rollback()
+                flash(f"{created.council.name} is created. Invitation sent to "
+                      f"{created.invitation.email}")
+                return redirect(url_for("consortium.index"))
             key = queue_invitation(created.invitation, created.token)
             db.session.commit()
             outcome = send_now(key, created.invitation.email)

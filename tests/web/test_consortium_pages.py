@@ -19,7 +19,7 @@ from supplier_dd.services import ServiceError, audit, councils, two_factor
 from supplier_dd.services.users import STAFF_ROLES, create_user, set_role
 from supplier_dd.web.staff_roles import staff_role_choices
 from tests.factories import PASSWORD, make_supplier, make_user
-from tests.helpers import text_of
+from tests.helpers import forms_in, text_of
 
 NEW_COUNCIL = {"name": "East District Council", "short_name": "", "header_text": "",
                "statement_url": "www.east.example/modern-slavery",
@@ -198,6 +198,22 @@ def test_creating_a_council_explains_each_mistake_and_creates_nothing(
     assert not smtp_server.to("ann.lee@east.example")
     assert not session.scalars(select(AuditEntry).where(
         AuditEntry.action == "council.created")).all()
+
+
+def test_pressing_create_twice_makes_one_council_and_sends_one_invitation(
+        client, session, smtp_server):
+    _consortium_admin(client, session)
+    page = client.get("/consortium/councils/new").get_data(as_text=True)
+    form = [f for f in forms_in(page) if f["method"].lower() == "post"][-1]  # not sign-out
+    fields = {**form["fields"], **NEW_COUNCIL}
+    first = client.post("/consortium/councils/new", data=fields)
+    second = client.post("/consortium/councils/new", data=fields)
+    assert first.status_code == second.status_code == 302
+    assert "East District Council is created" in text_of(client.get("/consortium"))
+    assert [c.name for c in councils.all_councils(session)].count("East District Council") == 1
+    assert len(smtp_server.to("ann.lee@east.example")) == 1
+    assert len(session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "council.created")).all()) == 1
 
 
 SETTINGS = {"header_text": "  East   District  ", "statement_url": "https://east.example/mss",
