@@ -4,6 +4,7 @@ council, each reading and mailing only that council's suppliers."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,8 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from supplier_dd.domain import bulk_requests as rules
 from supplier_dd.jobs.reminders import today_for
-from supplier_dd.jobs.scheduler import referral_purge_job, sweep_job
+from supplier_dd.jobs.scheduler import bulk_requests_job, referral_purge_job, sweep_job
 from supplier_dd.models import (
     AttestationReminder,
     AttestationSchedule,
@@ -27,7 +29,11 @@ from supplier_dd.models import (
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.tenancy import acting_for, link_suppliers
 from supplier_dd.services import audit
+from supplier_dd.services import bulk_requests as bulk_service
+from supplier_dd.services.cabinet_packs import read_pack
 from supplier_dd.services.councils import all_councils, create_council
+from supplier_dd.web import reports as report_pages
+from tests.declaration_helpers import supplier_with_contact
 from tests.factories import PASSWORD, make_supplier, make_user
 from tests.report_checks import pdf_text
 
@@ -254,6 +260,38 @@ def test_each_councils_sweep_follows_its_own_reminder_days(app, session, two_cou
     assert kinds == {west.id: "due_in_14_days", east.id: "due_in_10_days"}
 
 
+def test_each_councils_bulk_campaign_asks_its_own_suppliers_naming_itself(app, session,
+                                                                         two_councils):
+    west, east = two_councils
+    today = utcnow().date()
+    rule = rules.parse_rule(rules.RULE_HIGH_RISK_CONTRACTS, "£50,000", "",
+                            bulk_service.high_risk_industries())
+    for council, slug in ((west, "westerly"), (east, "easterly")):
+        with acting_for(session, council.id):
+            officer = make_user(session, "officer", email=f"officer@{slug}.example")
+            supplier = supplier_with_contact(session, f"{slug.title()} Cleaning Ltd",
+                                             f"contact@{slug}.example")
+            session.add(Contract(reference="C-1", title="Cleaning", supplier=supplier,
+                                 value=Decimal("80000"), start_date=today - timedelta(days=10),
+                                 end_date=today + timedelta(days=300),
+                                 ppn_industry="cleaning_security", ppn_high_risk=True))
+            session.flush()
+            fingerprint = rules.list_fingerprint([supplier.id])
+            bulk_service.start_campaign(session, rule, today + timedelta(days=30), officer,
+                                        fingerprint, utcnow())
+    session.commit()
+
+    bulk_requests_job(app)
+
+    mail = {message.recipient: f"{message.subject}\n{message.body_text}"
+            for message in session.scalars(select(OutboxMessage))}
+    assert set(mail) == {"contact@westerly.example", "contact@easterly.example"}
+    assert west.name in mail["contact@westerly.example"]
+    assert EAST not in mail["contact@westerly.example"]
+    assert EAST in mail["contact@easterly.example"]
+    assert west.name not in mail["contact@easterly.example"]
+
+
 def test_each_councils_scheduled_job_writes_in_its_own_audit_view(app, session, two_councils):
     """The per-council jobs act for each council in turn: what they audit shows in each
     council's own view (here the nightly referral purge, which records every run)."""
@@ -276,9 +314,9 @@ def _assessment(session, council: Council, supplier, kpi_status: str) -> None:
             breakdown={"kpis": [{"key": "charter_msa_compliance", "status": kpi_status}]}))
 
 
-def test_a_pack_for_one_council_holds_none_of_anothers_figures(runner, session, two_councils,
-                                                               tmp_path):
-    west, east = two_councils
+def _seed_pack_records(session, west: Council, east: Council) -> None:
+    """West: one live contract and one assessed supplier. East: three of each, every name and
+    value a marker that must never reach West's pack."""
     with acting_for(session, west.id):
         ours = make_supplier(session, name="Westside Grounds Ltd")
         session.add(Contract(reference="W-001", title="Grounds maintenance", supplier=ours,
@@ -294,6 +332,17 @@ def test_a_pack_for_one_council_holds_none_of_anothers_figures(runner, session, 
             _assessment(session, east, theirs, "not_met")
     session.commit()
 
+
+
+def _pack_cells(xlsx: bytes) -> list[str]:
+    return [str(cell.value) for sheet in load_workbook(io.BytesIO(xlsx)).worksheets
+            for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+def test_a_pack_for_one_council_holds_none_of_anothers_figures(runner, session, two_councils,
+                                                               tmp_path):
+    west, east = two_councils
+    _seed_pack_records(session, west, east)
     pdf_path, xlsx_path = tmp_path / "pack.pdf", tmp_path / "pack.xlsx"
     result = runner.invoke(args=["report", "cabinet", "--year", "2025/26", "--out", str(pdf_path),
                                  "--xlsx", str(xlsx_path), "--date", "2026-05-20",
@@ -302,8 +351,7 @@ def test_a_pack_for_one_council_holds_none_of_anothers_figures(runner, session, 
     text = pdf_text(pdf_path.read_bytes())
     assert west.name in text
     assert "Zanzibar" not in text and EAST not in text
-    cells = [str(cell.value) for sheet in load_workbook(xlsx_path).worksheets
-             for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    cells = _pack_cells(xlsx_path.read_bytes())
     assert any("Westside Grounds" in cell for cell in cells)
     assert not any("Zanzibar" in cell or "999999" in cell for cell in cells)
     run = session.scalar(select(CabinetPackRun))
@@ -328,3 +376,30 @@ def test_the_pack_cover_names_the_councils_own_author(runner, session, two_counc
     assert result.exit_code == 0, result.output
     text = pdf_text(pdf_path.read_bytes())
     assert "East Legal and Democratic Services" in text and EAST in text
+
+
+def test_a_pack_built_in_the_browser_counts_the_requesting_councils_records(
+        app, client, session, two_councils):
+    """The build runs in a thread with a session of its own: it acts for the run's council."""
+    west, east = two_councils
+    _seed_pack_records(session, west, east)
+    with acting_for(session, west.id):
+        make_user(session, "legal", email="lee@west.example")
+    session.commit()
+    client.sign_in("lee@west.example", PASSWORD)
+    response = client.submit("/reports/cabinet/new", {"year": "2025/26",
+                                                      "cover_date": "20/05/2026",
+                                                      "author": "Lee Legal", "version": "1.0"})
+    assert response.status_code == 302
+    run_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    report_pages.BACKGROUND_BUILDS[run_id].join(timeout=120)
+    session.expire_all()
+    run = session.get(CabinetPackRun, run_id)
+    assert (run.status, run.council_id) == ("done", west.id)
+    stored = {pack.kind: read_pack(app.config["SUPPLIER_DD_SETTINGS"].upload_dir, pack)
+              for pack in run.packs}
+    text = pdf_text(stored["pdf"])
+    assert west.name in text
+    assert "Zanzibar" not in text and EAST not in text
+    assert _pack_cells(stored["xlsx"]) and not any(
+        "Zanzibar" in cell or "999999" in cell for cell in _pack_cells(stored["xlsx"]))
