@@ -52,7 +52,11 @@ class CrossCouncilWrite(RuntimeError):
 
 
 def act_for(session: Session, council_id: int | None) -> None:
-    """From now on the session sees and writes only this council's rows (None: every row)."""
+    """From now on the session sees and writes only this council's rows (None: every row).
+    Rows already loaded are expired when the council changes, so the next read of any of them
+    asks the database again under the new council's rules instead of the identity map."""
+    if session.info.get(_ACTING_FOR) != council_id:
+        session.expire_all()
     session.info[_ACTING_FOR] = council_id
 
 
@@ -129,9 +133,34 @@ def _scope_to_council(state: ORMExecuteState) -> None:
     council_id = acting_council(state.session)
     if council_id is None or state.execution_options.get(ALL_COUNCILS):
         return
-    if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load:
+        # SQLAlchemy leaves loader criteria out of refreshes of loaded rows, so say the rule
+        # here: `session.get` of another council's row, expired in the identity map, then
+        # finds nothing and answers None, and reading one raises instead of showing it.
+        mapper = state.bind_mapper
+        rule = _row_rule(mapper.class_, council_id) if mapper is not None else None
+        if rule is not None:
+            state.statement = state.statement.where(rule)
         return
     state.statement = state.statement.options(*_council_criteria(council_id))
+
+
+def _row_rule(cls, council_id: int):
+    """The same rules as `_council_criteria`, for one class."""
+    if issubclass(cls, CouncilOwned):
+        return cls.council_id == council_id
+    rules = {
+        Supplier: lambda: Supplier.id.in_(linked_supplier_ids(council_id)),
+        User: lambda: or_(User.council_id == council_id,
+                          User.supplier_id.in_(linked_supplier_ids(council_id))),
+        Declaration: lambda: _declaration_seen_by(council_id),
+        EvidenceFile: lambda: EvidenceFile.declaration_id.in_(
+            visible_declaration_ids(council_id)),
+        AuditEntry: lambda: AuditEntry.council_id == council_id,
+    }
+    return rules[cls]() if cls in rules else None
 
 
 def _parent_of(session: Session, instance, relationship):
