@@ -58,13 +58,16 @@ def reminders_run(now_text: str | None):
     from supplier_dd.extensions import db
     from supplier_dd.jobs.reminders import run_once, today_for
     from supplier_dd.models.base import utcnow
+    from supplier_dd.services.councils import council_name_for
 
     fixed = parse_now(now_text)
     clock = (lambda: fixed) if fixed else utcnow
     run = run_once(current_app, db.session, clock)
     sweep, send = run.sweep, run.send
-    click.echo(f"Sweep for {today_for(_settings(), clock())}: {sweep.cycles} re-attestation(s) "
-               f"checked, {sweep.queued} reminder(s) and {sweep.digests} digest(s) queued.")
+    council = council_name_for(db.session, _settings().council_name)
+    click.echo(f"Sweep for {council}, {today_for(_settings(), clock())}: {sweep.cycles} "
+               f"re-attestation(s) checked, {sweep.queued} reminder(s) and {sweep.digests} "
+               "digest(s) queued.")
     for problem in sweep.problems:
         click.echo(f"  Not sent: {problem}", err=True)
     click.echo(f"Send pass: {send.sent} sent, {send.retrying} to retry, {send.failed} failed"

@@ -168,11 +168,15 @@ def users_set_role(email: str, role: str):
 @users_group.command("list", help="List accounts with their roles.")
 @with_appcontext
 def users_list():
-    from supplier_dd.models import User
+    from supplier_dd.models import Council, User
 
+    councils = {council.id: council.short_name
+                for council in _db().session.scalars(select(Council))}
     for user in _db().session.scalars(select(User).order_by(User.role, User.email)):
         organisation = f" ({user.supplier.name})" if user.supplier else ""
-        click.echo(f"{user.role:9} {user.email}{organisation}")
+        # Staff belong to a council: say which, as `--council` names it.
+        of_council = f" [{councils[user.council_id]}]" if user.council_id in councils else ""
+        click.echo(f"{user.role:9} {user.email}{organisation}{of_council}")
 
 
 COMMANDS = [users_group]

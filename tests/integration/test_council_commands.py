@@ -169,6 +169,8 @@ def test_a_staff_account_belongs_to_the_council_named(runner, session, two_counc
     assert f"Created officer account olu@east.example for {EAST}." in made.output
     assert session.scalar(select(User).where(User.email == "olu@east.example")).council_id \
         == east.id
+    listed = runner.invoke(args=["users", "list"])
+    assert "officer   olu@east.example [east-district]" in listed.output
 
 
 def test_with_one_council_commands_need_no_council_option(runner, session, one_council):
@@ -236,6 +238,29 @@ def test_each_councils_sweep_mails_its_own_suppliers_naming_itself(app, session,
     assert any("Eastern Only Catering" in text for text in mail[east_officer.email])
     for text in mail.get(west_officer.email, []):
         assert "Eastern Only Catering" not in text and EAST not in text
+
+
+def test_reminders_run_for_one_council_sweeps_that_council_only(runner, app, session,
+                                                                smtp_server, two_councils):
+    west, east = two_councils
+    now = utcnow()
+    today = today_for(app.config["SUPPLIER_DD_SETTINGS"], now)
+    with acting_for(session, west.id):
+        shared = make_supplier(session, name="Shared Facilities Ltd")
+        make_user(session, "supplier", email="sam@shared.example", supplier=shared)
+    link_suppliers(session, [(east.id, shared.id)])
+    for council in two_councils:
+        _cycle(session, council, shared, today + timedelta(days=7), today)
+    session.commit()
+
+    result = runner.invoke(args=["reminders", "run", "--council", "east-district"])
+    assert result.exit_code == 0, result.output
+    assert f"Sweep for {EAST}, {today}: 1 re-attestation(s) checked, 1 reminder(s)" \
+        in result.output
+    assert [message.recipients for message in smtp_server.messages] == [["sam@shared.example"]]
+    session.expire_all()
+    reminded = session.scalars(select(AttestationReminder.council_id)).all()
+    assert reminded == [east.id]
 
 
 def test_each_councils_sweep_follows_its_own_reminder_days(app, session, two_councils):
