@@ -35,6 +35,7 @@ from supplier_dd.services.councils import all_councils, create_council
 from supplier_dd.web import reports as report_pages
 from tests.declaration_helpers import supplier_with_contact
 from tests.factories import PASSWORD, make_supplier, make_user
+from tests.feedback_helpers import submitted_declaration
 from tests.report_checks import pdf_text
 
 EAST = "East District Council"
@@ -428,3 +429,21 @@ def test_a_pack_built_in_the_browser_counts_the_requesting_councils_records(
     assert "Zanzibar" not in text and EAST not in text
     assert _pack_cells(stored["xlsx"]) and not any(
         "Zanzibar" in cell or "999999" in cell for cell in _pack_cells(stored["xlsx"]))
+
+
+# --- what a supplier downloads names the council that asked ------------------------------------
+
+
+def test_a_declarations_pdf_names_the_council_whose_request_it_answers(client, session,
+                                                                     two_councils):
+    west, east = two_councils
+    with acting_for(session, east.id):
+        supplier = make_supplier(session, name="Eastern Only Catering Ltd")
+        contact = make_user(session, "supplier", email="eve@eastern.example", supplier=supplier)
+        session.commit()
+        declaration = submitted_declaration(session, supplier, contact)
+    client.sign_in("eve@eastern.example", PASSWORD)
+    response = client.get(f"/supplier/declarations/{declaration.id}/pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert EAST in text and west.name not in text
