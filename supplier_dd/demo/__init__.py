@@ -1,4 +1,6 @@
-"""The demo council: a fixed, realistic data set that `supplier-dd demo load` writes idempotently.
+"""The demo partnership: a fixed, realistic data set that `supplier-dd demo load` writes
+idempotently, for three councils (the first district, council 1, with most of it; a neighbouring
+district and the county, its partners, in demo/partnership.py).
 
 Each feature adds a step to STEPS; every step upserts by natural keys so running it twice leaves
 the same data.
@@ -12,9 +14,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from supplier_dd.demo.data import CONTRACTS, STAFF, SUPPLIERS, TENDERS
+from supplier_dd.demo.data import (
+    CONSORTIUM_STAFF,
+    CONTRACTS,
+    COUNCIL_STAFF,
+    SUPPLIERS,
+    TENDERS,
+)
 from supplier_dd.domain.roles import Role
 from supplier_dd.models import Contract, Supplier, Tender, User
+from supplier_dd.models.tenancy import ALL_COUNCILS, acting_for
 from supplier_dd.services.suppliers import normalise_name
 from supplier_dd.services.users import hash_password
 
@@ -46,8 +55,10 @@ def supplier_contact_email(slug: str) -> str:
     return f"contact@{slug}.example"
 
 
-def _upsert_user(ctx: DemoContext, email: str, role: Role, name: str, supplier=None) -> User:
-    user = ctx.session.scalar(select(User).where(User.email == email))
+def upsert_user(ctx: DemoContext, email: str, role: Role, name: str, supplier=None) -> User:
+    # Across councils: an account is found by its email whichever council the step acts for.
+    user = ctx.session.scalar(
+        select(User).where(User.email == email).execution_options(**{ALL_COUNCILS: True}))
     if user is None:
         user = User(email=email, role=role.value, name=name, supplier=supplier,
                     password_hash=ctx.hashed_password())
@@ -57,14 +68,21 @@ def _upsert_user(ctx: DemoContext, email: str, role: Role, name: str, supplier=N
 
 
 def load_staff(ctx: DemoContext) -> None:
-    for email, role, name in STAFF:
-        _upsert_user(ctx, email, Role(role), name)
+    for email, role, name in (*COUNCIL_STAFF, *CONSORTIUM_STAFF):
+        upsert_user(ctx, email, Role(role), name)
 
 
 def load_suppliers(ctx: DemoContext) -> None:
-    for item in SUPPLIERS:
+    load_suppliers_of(ctx, SUPPLIERS)
+
+
+def load_suppliers_of(ctx: DemoContext, items) -> None:
+    """Each supplier organisation once (by company number, whichever council knows it) and
+    its contact; a new one is linked to the council the step acts for."""
+    for item in items:
         supplier = ctx.session.scalar(
             select(Supplier).where(Supplier.companies_house_number == item.company_number)
+            .execution_options(**{ALL_COUNCILS: True})
         )
         if supplier is None:
             supplier = Supplier(
@@ -78,8 +96,8 @@ def load_suppliers(ctx: DemoContext) -> None:
             )
             ctx.session.add(supplier)
             ctx.result.count("suppliers")
-        _upsert_user(ctx, supplier_contact_email(item.slug), Role.SUPPLIER, item.contact_name,
-                     supplier)
+        upsert_user(ctx, supplier_contact_email(item.slug), Role.SUPPLIER, item.contact_name,
+                    supplier)
     ctx.session.flush()
 
 
@@ -143,11 +161,21 @@ from supplier_dd.demo.reminders import load_reminders  # noqa: E402
 
 STEPS.append(load_reminders)
 
+# The partnership (issue 17): the steps above load the first district (council 1); this one adds
+# its two partner councils, their records and the declarations shared between them. Last, so
+# that what the partners share has been declared.
+from supplier_dd.demo.partnership import first_council, load_partnership  # noqa: E402
+
+STEPS.append(load_partnership)
+
 
 def load_demo(session: Session, password: str, now: datetime) -> DemoResult:
+    """Every step acts for the first district; the partnership step acts for each partner in
+    turn."""
     ctx = DemoContext(session=session, password=password, now=now, result=DemoResult())
-    for step in STEPS:
-        step(ctx)
+    with acting_for(session, first_council(session).id):
+        for step in STEPS:
+            step(ctx)
     session.flush()
     return ctx.result
 

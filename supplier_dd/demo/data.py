@@ -5,14 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-STAFF = [
+# The first district's staff: the council the deployment was set up with (council 1, named by
+# SUPPLIER_DD_COUNCIL_NAME). Its partners' staff are in PARTNER_COUNCILS below.
+COUNCIL_STAFF = [
     ("officer@council.example", "officer", "Priya Shah"),
     ("officer2@council.example", "officer", "Tom Okafor"),
     ("legal@council.example", "legal", "Helen Marsh"),
     ("safeguarding@council.example", "safeguarding", "Grace Adeyemi"),
     ("admin@council.example", "admin", "Sam Reid"),
-    # Creates the partnership's councils and sees their counts, no council's records.
-    ("consortium@council.example", "consortium_admin", "Jo Whitfield"),
+]
+# Creates the partnership's councils and sees their counts, no council's records; belongs to
+# no council.
+CONSORTIUM_STAFF = [
+    ("consortium@partnership.example", "consortium_admin", "Jo Whitfield"),
 ]
 
 
@@ -123,3 +128,117 @@ TENDERS = [
     ("NHDC-T-2026-05", "PPE for frontline staff", "PPE", Decimal("150000"), 59,
      ["ppe-direct", "malaysia-gloves"]),
 ]
+
+
+# --- The partnership (issue 17) ----------------------------------------------------------------
+# Two more councils share the deployment with the first district: a neighbouring district and
+# the county. Each has its own staff, contracts and requests; some suppliers hold contracts with
+# more than one council (one organisation record, known to each), others with one only.
+
+
+class DemoContract(NamedTuple):
+    reference: str
+    title: str
+    category: str
+    cpv_code: str
+    value: Decimal
+    start: str
+    end: str
+    slug: str
+
+
+class DemoCouncil(NamedTuple):
+    short_name: str
+    name: str
+    statement_url: str
+    pack_author: str
+    staff: list[tuple[str, str, str]]
+    # Suppliers only this council deals with (the shared ones are in SUPPLIERS above).
+    own_suppliers: list[DemoSupplier]
+    contracts: list[DemoContract]
+    # reference, title, category, value, days until closing, invited supplier slugs
+    tenders: list[tuple[str, str, str, Decimal, int, list[str]]]
+    # Slug -> how its answers to this council's annual request look ("good", "fair", "poor"),
+    # "draft" (started, not submitted) or "waiting" (not started). Suppliers whose declaration
+    # is shared with this council, or who refused, are in SHARED and REFUSED below.
+    answers: dict[str, str]
+
+
+NORTH_VALE = DemoCouncil(
+    short_name="north-vale",
+    name="North Vale District Council",
+    statement_url="https://www.northvale.example/modern-slavery-statement",
+    pack_author="Bethan Lloyd",
+    staff=[
+        ("officer@northvale.example", "officer", "Owen Price"),
+        ("legal@northvale.example", "legal", "Bethan Lloyd"),
+        ("safeguarding@northvale.example", "safeguarding", "Yusuf Ali"),
+        ("admin@northvale.example", "admin", "Claire Hughes"),
+    ],
+    own_suppliers=[
+        DemoSupplier("vale-leisure", "Vale Community Leisure Trust", "14328765", "GB", HOSPITALITY, "under-36m", "Megan Rees"),
+        DemoSupplier("moorside-lighting", "Moorside Street Lighting Ltd", "13876542", "GB", CONSTRUCTION, "under-36m", "Gareth Jones"),
+        DemoSupplier("valley-hygiene", "Valley Washroom Hygiene Ltd", "12876543", "GB", CLEANING, "under-36m", "Dorota Kowalska"),
+    ],
+    contracts=[
+        DemoContract("NVDC-2024-001", "Civic offices and depot cleaning", "Cleaning", "90910000", Decimal("610000"), "2024-04-01", "2027-03-31", "brightwater"),
+        DemoContract("NVDC-2021-004", "Residual waste and recycling collection", "Waste", "90511000", Decimal("18200000"), "2021-04-01", "2029-03-31", "recycle"),
+        DemoContract("NVDC-2023-012", "Cemeteries and parks grounds maintenance", "Grounds maintenance", "77310000", Decimal("940000"), "2023-04-01", "2027-03-31", "greenleaf"),
+        DemoContract("NVDC-2025-003", "Leisure centres management", "Leisure", "92610000", Decimal("3400000"), "2025-04-01", "2035-03-31", "vale-leisure"),
+        DemoContract("NVDC-2024-018", "Street lighting maintenance", "Construction", "50232100", Decimal("280000"), "2024-07-01", "2027-06-30", "moorside-lighting"),
+        DemoContract("NVDC-2025-021", "Washroom hygiene services", "Cleaning", "90911200", Decimal("38000"), "2025-09-01", "2027-08-31", "valley-hygiene"),
+    ],
+    tenders=[
+        ("NVDC-T-2026-01", "Festive lighting installation", "Electrical", Decimal("85000"), 35,
+         ["moorside-lighting", "solar"]),
+    ],
+    answers={"vale-leisure": "good", "moorside-lighting": "fair", "valley-hygiene": "poor",
+             "brightwater": "waiting", "recycle": "waiting"},
+)
+
+WESTSHIRE = DemoCouncil(
+    short_name="westshire",
+    name="Westshire County Council",
+    statement_url="https://www.westshire.example/modern-slavery-statement",
+    pack_author="Sarah Quinn",
+    staff=[
+        ("officer@westshire.example", "officer", "Ravi Patel"),
+        ("legal@westshire.example", "legal", "Sarah Quinn"),
+        ("safeguarding@westshire.example", "safeguarding", "Natalie Ford"),
+        ("admin@westshire.example", "admin", "Martin Doyle"),
+    ],
+    own_suppliers=[
+        DemoSupplier("meridian-transport", "Meridian School Transport Ltd", "09654321", "GB", TRANSPORT, "36m-60m", "Kieran Walsh"),
+        DemoSupplier("oakhaven-care", "Oakhaven Residential Care Homes Ltd", "08345987", "GB", HEALTH, "60m-100m", "Patience Owusu"),
+        DemoSupplier("highfield-surfacing", "Highfield Road Surfacing Ltd", "07987345", "GB", CONSTRUCTION, "100m-500m", "Stuart Baird"),
+    ],
+    contracts=[
+        DemoContract("WCC-2023-101", "Domiciliary care framework, north locality", "Social care", "85312000", Decimal("5600000"), "2023-10-01", "2027-09-30", "carewell"),
+        DemoContract("WCC-2024-033", "Corporate electricity supply", "Utilities", "09310000", Decimal("7900000"), "2024-10-01", "2028-09-30", "energy"),
+        DemoContract("WCC-2022-087", "Schools' managed IT service", "IT services", "72253000", Decimal("4100000"), "2022-09-01", "2027-08-31", "byteworks"),
+        DemoContract("WCC-2025-014", "Highways depot logistics", "Logistics", "63120000", Decimal("1200000"), "2025-04-01", "2028-03-31", "swiftmove"),
+        DemoContract("WCC-2024-052", "Home to school transport, lot 3", "Transport", "60130000", Decimal("2300000"), "2024-09-01", "2027-07-31", "meridian-transport"),
+        DemoContract("WCC-2025-040", "Residential care placements framework", "Social care", "85311000", Decimal("8800000"), "2025-04-01", "2029-03-31", "oakhaven-care"),
+        DemoContract("WCC-2023-066", "Highways resurfacing programme", "Construction", "45233222", Decimal("12500000"), "2023-04-01", "2027-03-31", "highfield-surfacing"),
+    ],
+    tenders=[
+        ("WCC-T-2026-01", "Supported living framework for adults", "Social care", Decimal("2600000"),
+         42, ["kindred", "oakhaven-care"]),
+    ],
+    answers={"oakhaven-care": "good", "meridian-transport": "fair",
+             "highfield-surfacing": "draft", "byteworks": "waiting", "swiftmove": "waiting"},
+)
+
+PARTNER_COUNCILS = [NORTH_VALE, WESTSHIRE]
+
+# (slug, short name of the council): the supplier shares the declaration it made for the first
+# district with that council instead of answering again, so exactly two councils see it.
+SHARED = [("carewell", "westshire"), ("greenleaf", "north-vale")]
+# (slug, short name of the council): the supplier agreed to share with the council, withdrew its
+# consent before the council relied on it, and answered the council's request afresh; the
+# council never sees the declaration made for the first district.
+REFUSED = [("energy", "westshire")]
+
+# Every demo account, for `supplier-dd demo accounts`: the first district's staff, the
+# partnership's consortium admin and each partner council's staff.
+STAFF = [*COUNCIL_STAFF, *CONSORTIUM_STAFF, *(row for c in PARTNER_COUNCILS for row in c.staff)]

@@ -124,6 +124,16 @@ def _submit(ctx, request, user: User, answers: dict, when: datetime, revise_from
     )
 
 
+def start_draft(ctx, request, contact: User, answers: dict) -> None:
+    """A declaration started, with its first two sections answered, and not submitted."""
+    draft = service.start_or_resume(ctx.session, None, request, contact, ctx.now)
+    questionnaire = current_version("modern_slavery")
+    draft.answers = {q.id: answers[q.id] for q in questionnaire.questions
+                     if q.section in ("organisation", "s54") and q.id in answers}
+    draft.review_question_ids = []
+    ctx.result.count("draft declarations")
+
+
 def load_declarations(ctx) -> None:
     session, now = ctx.session, ctx.now
     today = now.date()
@@ -160,12 +170,7 @@ def load_declarations(ctx) -> None:
         profile = PROFILES.get(slug, "good" if position % 3 else "fair")
         answers = demo_answers(supplier, slug, profile, today)
         if slug in DRAFTS:
-            draft = service.start_or_resume(session, None, request, contact, now)
-            questionnaire = current_version("modern_slavery")
-            draft.answers = {q.id: answers[q.id] for q in questionnaire.questions
-                             if q.section in ("organisation", "s54") and q.id in answers}
-            draft.review_question_ids = []
-            ctx.result.count("draft declarations")
+            start_draft(ctx, request, contact, answers)
             continue
         if slug in REVISED:
             earlier = now - timedelta(days=200)

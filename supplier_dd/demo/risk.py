@@ -49,7 +49,9 @@ ACTIONS = [
 QUERY_QUESTION = "wf_recruitment_fees"
 
 
-def load_risk(ctx) -> None:
+def score_suppliers(ctx) -> None:
+    """Score every supplier the acting council knows, from its own contracts and the latest
+    declaration it sees (its own requests' or one shared with it)."""
     session, now = ctx.session, ctx.now
     model = load_model()
     for supplier in session.scalars(select(Supplier).order_by(Supplier.id)):
@@ -60,6 +62,11 @@ def load_risk(ctx) -> None:
                                          REASON_RECOMPUTE)
         if changed:
             ctx.result.count("risk assessments")
+
+
+def load_risk(ctx) -> None:
+    session, now = ctx.session, ctx.now
+    score_suppliers(ctx)
     officer = session.scalar(select(User).where(User.email == OFFICER))
     if officer is None:
         return

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from supplier_dd import PROJECT_ROOT
+from supplier_dd.demo.partnership import first_council
 from supplier_dd.domain.organisations import RELEVANT_TURNOVER_BANDS
 from supplier_dd.models import (
     AuditEntry,
@@ -26,6 +27,7 @@ from supplier_dd.models import (
     Supplier,
 )
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.tenancy import act_for
 from supplier_dd.reports.data import SECTION_HEADINGS, FinancialYear, financial_year_of
 from supplier_dd.reports.pdf import render_pdf
 from supplier_dd.reports.queries import build_report_data
@@ -42,8 +44,11 @@ def _live(contract: Contract, year: FinancialYear) -> bool:
 
 @pytest.fixture
 def demo(runner, session):
+    """The demo loaded, the session acting for its first district, whose pack these are (its
+    partner councils' records are theirs)."""
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
+    act_for(session, first_council(session).id)
     return session
 
 

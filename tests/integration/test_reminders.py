@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from supplier_dd import PROJECT_ROOT
+from supplier_dd.demo.partnership import first_council
 from supplier_dd.extensions import db
 from supplier_dd.jobs.reminders import run_once, run_send, run_sweep
 from supplier_dd.models import AttestationReminder, AttestationSchedule, OutboxMessage, User
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.tenancy import act_for
 from supplier_dd.services import ServiceError
 from supplier_dd.services import outbox as outbox_service
 from supplier_dd.services.reminders import (
@@ -550,6 +552,8 @@ def test_the_demo_council_shows_its_overdue_suppliers_as_overdue_on_the_dashboar
     from supplier_dd.models.risk import SupplierRiskSummary
 
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    # The first district's cycles and dashboard: its partners keep their own.
+    act_for(session, first_council(session).id)
     today = utcnow().date()
     active = dict(session.execute(
         select(AttestationSchedule.supplier_id, AttestationSchedule.due_on)
