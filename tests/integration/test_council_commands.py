@@ -14,7 +14,12 @@ from sqlalchemy import select
 
 from supplier_dd.domain import bulk_requests as rules
 from supplier_dd.jobs.reminders import today_for
-from supplier_dd.jobs.scheduler import bulk_requests_job, referral_purge_job, sweep_job
+from supplier_dd.jobs.scheduler import (
+    bulk_requests_job,
+    digest_job,
+    referral_purge_job,
+    sweep_job,
+)
 from supplier_dd.models import (
     AttestationReminder,
     AttestationSchedule,
@@ -22,6 +27,7 @@ from supplier_dd.models import (
     CabinetPackRun,
     Contract,
     Council,
+    DigestItem,
     OutboxMessage,
     RiskAssessment,
     User,
@@ -316,6 +322,28 @@ def test_each_councils_bulk_campaign_asks_its_own_suppliers_naming_itself(app, s
     assert EAST not in mail["contact@westerly.example"]
     assert EAST in mail["contact@easterly.example"]
     assert west.name not in mail["contact@easterly.example"]
+
+
+def test_the_daily_digest_names_each_staff_members_own_council(app, session, two_councils):
+    """Digests run for the whole deployment (their items already name their council): a staff
+    member's names their council, a supplier contact's the service."""
+    west, east = two_councils
+    with acting_for(session, east.id):
+        ed = make_user(session, "legal", email="ed@east.example")
+    with acting_for(session, west.id):
+        supplier = make_supplier(session, name="Shared Facilities Ltd")
+        sam = make_user(session, "supplier", email="sam@shared.example", supplier=supplier)
+    for user in (ed, sam):
+        session.add(DigestItem(dedupe_key=f"news:{user.id}", user_id=user.id,
+                               kind="cabinet_pack_built", subject="News", link="/"))
+    session.commit()
+
+    digest_job(app)
+
+    subjects = dict(session.execute(select(OutboxMessage.recipient, OutboxMessage.subject)).all())
+    assert subjects["ed@east.example"].startswith(f"{EAST}: your daily summary")
+    assert subjects["sam@shared.example"].startswith(
+        f"{app.config['SUPPLIER_DD_SETTINGS'].council_name}: your daily summary")
 
 
 def test_each_councils_scheduled_job_writes_in_its_own_audit_view(app, session, two_councils):
