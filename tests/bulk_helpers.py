@@ -10,15 +10,16 @@ from supplier_dd.models import BulkCampaign, BulkCampaignSupplier
 from supplier_dd.models.base import utcnow
 
 
-def add_bulk_records(session, *suppliers) -> dict:
+def add_bulk_records(session, *suppliers, confirm_key: str = "0" * 64,
+                     created_by_name: str = "Priya Shah") -> dict:
     """A campaign with one supplier waiting and one already asked, and the address arguments of
     a rule that matches suppliers (the preview and confirmation pages)."""
     now = utcnow()
     due = now.date() + timedelta(days=30)
     campaign = BulkCampaign(
-        confirm_key="0" * 64, rule=rules.RULE_OVERDUE_OR_MISSING, parameters={},
+        confirm_key=confirm_key, rule=rules.RULE_OVERDUE_OR_MISSING, parameters={},
         description=rules.RULE_LABELS[rules.RULE_OVERDUE_OR_MISSING], due_date=due,
-        created_by_name="Priya Shah", created_at=now)
+        created_by_name=created_by_name, created_at=now)
     session.add(campaign)
     session.flush()
     for supplier, outcome in zip(suppliers, (rules.WAITING, rules.NO_CONTACT), strict=False):

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -35,6 +34,7 @@ from supplier_dd.web import user_sessions as web_sessions
 from supplier_dd.web.access import requires
 from supplier_dd.web.admin_forms import AuditFilterForm, StaffAccountForm
 from supplier_dd.web.auditing import request_actor
+from supplier_dd.web.council_scope import stream_for_council
 from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.invitation_mail import queue_invitation, send_now
 from supplier_dd.web.paging import page_number
@@ -330,7 +330,7 @@ def audit_export():
         yield buffer.getvalue()
 
     return Response(
-        stream_with_context(generate()),
+        stream_for_council(generate()),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
     )

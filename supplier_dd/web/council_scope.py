@@ -3,7 +3,9 @@ and pages name the council of whoever is signed in (issue 17)."""
 
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context
+from collections.abc import Iterator
+
+from flask import Flask, g, has_request_context, stream_with_context
 from flask_login import current_user
 
 from supplier_dd.domain.roles import Role
@@ -28,6 +30,23 @@ def _stop_acting(_error=None) -> None:
 def act_for_council_of(council_id: int) -> None:
     """For callers that are not a signed-in person: an API key acts for its council."""
     act_for(db.session, council_id)
+
+
+def stream_for_council(chunks: Iterator) -> Iterator:
+    """A streamed body (a CSV export) for the council the request acts for. Flask runs the
+    request's teardown, which stops acting for the council, before the body is read: without
+    this the rows would be read for every council."""
+    council_id = acting_council(db.session)
+
+    def body():
+        previous = acting_council(db.session)
+        act_for(db.session, council_id)
+        try:
+            yield from chunks
+        finally:
+            act_for(db.session, previous)
+
+    return stream_with_context(body())
 
 
 def header_council() -> Council | None:

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -54,6 +53,7 @@ from supplier_dd.services.risk_models import active_model
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.choices import choices
+from supplier_dd.web.council_scope import stream_for_council
 from supplier_dd.web.declarations import summary_sections
 from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.paging import page_number
@@ -138,7 +138,7 @@ def export_csv():
         yield buffer.getvalue()
 
     return Response(
-        stream_with_context(generate()), mimetype="text/csv",
+        stream_for_council(generate()), mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=supplier-risk-{today}.csv"},
     )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
-from flask import Response, stream_with_context
+from flask import Response
 
 from supplier_dd.infrastructure.spreadsheets import CsvWriter, write_table
+from supplier_dd.web.council_scope import stream_for_council
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Sent to the browser in pieces about this size, so a long list never sits whole in memory.
@@ -33,7 +34,7 @@ def csv_download(columns: Sequence[str], rows: Iterable[Sequence], filename: str
                 buffer.truncate()
         yield buffer.getvalue()
 
-    return Response(stream_with_context(chunks()), mimetype="text/csv",
+    return Response(stream_for_council(chunks()), mimetype="text/csv",
                     headers=_attachment(filename))
 
 
