@@ -9,7 +9,7 @@ repeated click, a second scheduler) still sends one email to each person.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ from supplier_dd.models.risk import (
 from supplier_dd.services import ServiceError, outbox
 from supplier_dd.services.councils import council_name_for
 from supplier_dd.services.declarations import request_title
+from supplier_dd.services.sharing import consent_answer
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,14 @@ def supplier_contacts(session: Session, supplier_id: int) -> list[User]:
                            User.active.is_(True)).order_by(User.id)))
 
 
-def staff(session: Session, *roles: Role) -> list[User]:
-    return list(session.scalars(
-        select(User).where(User.role.in_(roles), User.active.is_(True)).order_by(User.id)))
+def staff(session: Session, *roles: Role, council_id: int | None = None) -> list[User]:
+    """Active staff in these roles: of `council_id` when given, else of the council the session
+    acts for. News raised by a supplier contact (whose session acts for no council) must say
+    its council, or it would reach every council's staff."""
+    statement = select(User).where(User.role.in_(roles), User.active.is_(True))
+    if council_id is not None:
+        statement = statement.where(User.council_id == council_id)
+    return list(session.scalars(statement.order_by(User.id)))
 
 
 def queue(session: Session, mailer: Mailer, *, template: str, event_key: str,
@@ -178,7 +184,8 @@ def query_answered(session: Session, query: ReviewQuery, mailer: Mailer, now: da
     or no longer reviews."""
     raised_by = query.review.decided_by if query.review is not None else None
     recipients = ([raised_by] if raised_by is not None and raised_by.active
-                  and raised_by.role in REVIEWERS else staff(session, Role.OFFICER))
+                  and raised_by.role in REVIEWERS
+                  else staff(session, Role.OFFICER, council_id=query.council_id))
     supplier = session.get(Supplier, query.supplier_id)
     return queue(
         session, mailer, template="query_answered", event_key=f"query:{query.id}",
@@ -247,7 +254,8 @@ def declaration_submitted(session: Session, declaration: Declaration, mailer: Ma
     return queue(
         session, mailer, template="declaration_flagged",
         event_key=f"declaration:{declaration.id}",
-        recipients=staff(session, Role.OFFICER, Role.LEGAL), now=now,
+        recipients=staff(session, Role.OFFICER, Role.LEGAL, council_id=assessment.council_id),
+        now=now,
         supplier_name=supplier.name, knock_out=assessment.excluded_pending_review,
         flags=[flag["label"] for flag in flags], band=assessment.residual_band,
         link=mailer.link("officer.supplier", supplier_id=supplier.id),
@@ -257,7 +265,8 @@ def declaration_submitted(session: Session, declaration: Declaration, mailer: Ma
 def pack_built(session: Session, run: CabinetPackRun, mailer: Mailer, now: datetime) -> int:
     return queue(
         session, mailer, template="cabinet_pack_built", event_key=f"run:{run.id}",
-        recipients=staff(session, Role.LEGAL), now=now, year=run.financial_year,
+        recipients=staff(session, Role.LEGAL, council_id=run.council_id), now=now,
+        year=run.financial_year,
         version=run.version, requested_by=run.requested_by_name,
         link=mailer.link("reports.cabinet_run", run_id=run.id),
     )
@@ -266,7 +275,10 @@ def pack_built(session: Session, run: CabinetPackRun, mailer: Mailer, now: datet
 def declaration_requested(session: Session, request: DeclarationRequest, mailer: Mailer,
                           now: datetime) -> int:
     """An annual or contract request, to the supplier's contacts. Tender requests have their
-    own email (services.tenders), sent with the bidders' invitations."""
+    own email (services.tenders), sent with the bidders' invitations. A request answered at
+    once under the supplier's consent to share tells them that instead."""
+    if consent_answer(request) is not None:
+        return shared_under_consent(session, request, mailer, now)
     supplier = session.get(Supplier, request.supplier_id)
     return queue(
         session, mailer, template="declaration_request",
@@ -289,4 +301,42 @@ def tender_request_withdrawn(session: Session, request: DeclarationRequest, reas
         recipients=supplier_contacts(session, supplier.id), now=now,
         supplier_name=supplier.name, tender_reference=request.tender.reference,
         tender_title=request.tender.title, reason=reason, link=mailer.link("supplier.home"),
+    )
+
+
+# --- Sharing declarations between councils (issue 17) -------------------------------------------
+
+
+def shared_under_consent(session: Session, request: DeclarationRequest, mailer: Mailer,
+                         now: datetime) -> int:
+    """A council's new request answered at once by the declaration the supplier lets it rely
+    on: its contacts are told which declaration went, and where to stop sharing."""
+    answer = consent_answer(request)
+    supplier = session.get(Supplier, request.supplier_id)
+    council = council_name_for(session, mailer.council_name, request.council_id)
+    return queue(
+        session, replace(mailer, council_name=council), template="declaration_shared_by_consent",
+        event_key=f"request:{request.id}", recipients=supplier_contacts(session, supplier.id),
+        now=now, supplier_name=supplier.name, title=request_title(request),
+        declared_on=_day(answer.declaration.submitted_at),
+        link=mailer.link("sharing.councils"),
+    )
+
+
+def declaration_shared(session: Session, request: DeclarationRequest, mailer: Mailer,
+                       now: datetime) -> int:
+    """A supplier shared its declaration to answer a council's request: the officer who asked,
+    else the council's officers and admins, are told it is there to review. Call acting for
+    the request's council, so the staff found are its own."""
+    answer = consent_answer(request)
+    supplier = session.get(Supplier, request.supplier_id)
+    asker = session.get(User, request.requested_by_id) if request.requested_by_id else None
+    recipients = [asker] if asker is not None and asker.active else staff(session, *REVIEWERS)
+    council = council_name_for(session, mailer.council_name, request.council_id)
+    return queue(
+        session, replace(mailer, council_name=council), template="declaration_shared",
+        event_key=f"request:{request.id}", recipients=recipients, now=now,
+        supplier_name=supplier.name, title=request_title(request),
+        declared_on=_day(answer.declaration.submitted_at),
+        link=mailer.link("officer_declarations.view", declaration_id=answer.declaration_id),
     )

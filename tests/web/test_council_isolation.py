@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import select, text
 
 from supplier_dd.extensions import db
-from supplier_dd.models import CouncilOwned, User
+from supplier_dd.models import CouncilOwned, DigestItem, OutboxMessage, User
 from supplier_dd.models.tenancy import ALL_COUNCILS
 from tests.council_helpers import (
     SHARED_CONTACT,
@@ -398,6 +398,17 @@ def test_emails_and_digests_for_one_council_hold_nothing_of_another(world):
                 leaks.append(f"{recipient} was sent B's news: {message.subject}")
             if recipient in b_people and MARK_A in content:
                 leaks.append(f"{recipient} was sent A's news: {message.subject}")
+    # The news of B's query (its emails and digest items are keyed by query and person) went to
+    # none of A's people.
+    with app.app_context():
+        a_ids = set(db.session.scalars(select(User.id).where(User.email.in_(a_people))
+                                       .execution_options(**{ALL_COUNCILS: True})))
+        keys = [*db.session.scalars(select(DigestItem.dedupe_key)),
+                *db.session.scalars(select(OutboxMessage.dedupe_key))]
+    about_b_query = f"query_answered:query:{world.b['shared_query']}:user:"
+    told = [key for key in keys if key.startswith(about_b_query)
+            and int(key.rsplit(":", 1)[1]) in a_ids]
+    assert not told, f"council A's people were told of B's query: {told}"
     assert not leaks, "\n".join(leaks)
     b_officer_mail = [m for m in world.smtp.messages
                       if staff_email("officer", "B") in m.recipients]
