@@ -41,13 +41,14 @@ from tests.council_helpers import (
     seed_council,
     staff_email,
 )
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 from tests.helpers import FormClient, any_csrf_token
 from tests.plugins.apps import make_test_app
 from tests.plugins.databases import _truncate_all
 from tests.plugins.smtp import SmtpServer
 
 MARK_A, MARK_B = marker("A"), marker("B")
+CONSORTIUM_ADMIN = "partnership@consortium.example"
 FIRST_COUNCIL = 1  # migration 0033's council
 
 
@@ -126,6 +127,7 @@ ARGUMENTS = {
     "key_id": "api_key", "verification_id": "answer_verification", "file_id": "supplier_file",
     "user_id": "staff_user", "message_id": "outbox_message", "run_id": "pack_run",
     "session_id": "staff_session", "token": "import_token", "reference": "tender_reference",
+    "council_id": "council",
 }
 BY_ENDPOINT = {
     ("officer_declarations.view", "declaration_id"): "other_declaration",
@@ -289,6 +291,35 @@ def test_one_councils_admins_see_none_of_another_councils_emails(world):
     assert MARK_B not in outbox and message.status_code == 404
 
 
+def test_the_consortium_admin_sees_no_councils_records(world):
+    """Counts only (issue 17): never a council's notes, reviews, referrals or programme
+    records, by list or by id."""
+    with world.app.app_context():
+        if db.session.scalar(select(User.id).where(User.email == CONSORTIUM_ADMIN)) is None:
+            make_user(db.session, "consortium_admin", email=CONSORTIUM_ADMIN)
+            db.session.commit()
+    client = signed_in(world, CONSORTIUM_ADMIN)
+    seen, reached = [], []
+    for _endpoint, path in routes_without_ids(world.app):
+        response = client.get(path)
+        if response.status_code == 200:
+            seen.append(readable(response))
+    for endpoint, method, rule in routes_with_ids(world.app):
+        if method == "GET":
+            path = path_for(world.app, endpoint, rule, world.b)
+            status = client.get(path).status_code
+            if status not in (403, 404):
+                reached.append(f"{path}: {status}")
+    assert not reached, f"the consortium admin reached a council's records: {reached}"
+    text_seen = "\n".join(seen)
+    assert "ZQXMARKER-B District Council" in text_seen  # the partnership's councils, by name
+    for tag in ("A", "B"):
+        for record in (" Own Cleaning Ltd", " referral notes", " internal review reason",
+                       " training course", " exclusion reasons", " charter evidence",
+                       " cleaning contract", " audit entry"):
+            assert marker(tag) + record not in text_seen
+
+
 def test_the_api_key_of_one_council_finds_none_of_another_councils_tenders(world):
     client = world.app.test_client()
     key = {"Authorization": f"Bearer {world.a['api_secret']}"}
@@ -421,6 +452,19 @@ def test_a_suppliers_contact_sees_only_the_councils_that_asked_it(world):
     assert MARK_B in b_home and MARK_A not in b_home
     requests_page = readable(b_contact.get("/supplier/council-requests"))
     assert MARK_A not in requests_page
+
+    # Nothing of A's by id either: every supplier page given A's records is not found.
+    token = any_csrf_token(b_contact)
+    reached = []
+    for endpoint, method, rule in routes_with_ids(world.app):
+        if not rule.rule.startswith("/supplier/"):
+            continue
+        path = path_for(world.app, endpoint, rule, world.a)
+        response = (b_contact.get(path) if method == "GET"
+                    else b_contact.post(path, data={"csrf_token": token}))
+        if response.status_code not in (403, 404) or MARK_A in readable(response):
+            reached.append(f"{method} {path}: {response.status_code}")
+    assert not reached, f"B's supplier's contact reached A's records: {reached}"
 
     shared = signed_in(world, SHARED_CONTACT)
     pages = [readable(shared.get(path)) for path in ("/supplier/", "/supplier/council-requests")]
