@@ -38,6 +38,7 @@ from supplier_dd.models import (
     Declaration,
     DeclarationRequest,
     EvidenceFile,
+    RiskAssessment,
     Supplier,
     Tender,
     User,
@@ -110,6 +111,11 @@ def _audit_request(session: Session, record: DeclarationRequest, actor: audit.Ac
     from supplier_dd.services.debarment import CONTEXT_REQUEST, check_supplier
 
     check_supplier(session, session.get(Supplier, record.supplier_id), CONTEXT_REQUEST, now)
+    # Every new request passes here (by hand, for a tender's bidders, from a bulk campaign):
+    # while the supplier lets this council rely on its declaration, it is answered at once.
+    from supplier_dd.services.sharing import answer_under_standing_consent
+
+    answer_under_standing_consent(session, record, now, actor)
 
 
 def request_for_tender(session: Session, tender: Tender, due_date: date, requested_by: User | None,
@@ -588,18 +594,30 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
     return declaration
 
 
+def assess_for_acting_council(session: Session, declaration: Declaration,
+                              now: datetime) -> RiskAssessment:
+    """What a declaration the acting council relies on sets going, whether the supplier
+    submitted it for that council's request or shared it from another council's (issue 17):
+    risk scoring (issue 4) from the acting council's contracts, in the same transaction, so
+    the declaration always has that council's assessment; and re-attestation (issue 5): the
+    next declaration falls due 12 months on, 6 for High or Critical residual risk, which
+    completes the supplier's current cycle with the council and resets reminders."""
+    assessment = assess_declaration(session, declaration, now)
+    # The cycle runs from the signing (a shared declaration is as old as it is, for every
+    # council), which for a submission is now.
+    schedule_after_submission(
+        session, supplier_id=declaration.supplier_id, declaration_id=declaration.id,
+        submitted_at=declaration.submitted_at or now, residual_band=assessment.residual_band,
+        now=now,
+    )
+    return assessment
+
+
 def _after_submission(session: Session, declaration: Declaration, previous: Declaration | None,
                       actor: audit.Actor, now: datetime) -> None:
     # This is the one place a submission ties the services together, calling each in one
-    # direction (declarations -> risk, reminders; reminders -> risk): risk scoring (issue 4) in
-    # the same transaction, so a submitted declaration always has its assessment.
-    assessment = assess_declaration(session, declaration, now)
-    # Re-attestation (issue 5): the next declaration falls due 12 months on, 6 for High or
-    # Critical residual risk; this completes the supplier's current cycle and resets reminders.
-    schedule_after_submission(
-        session, supplier_id=declaration.supplier_id, declaration_id=declaration.id,
-        submitted_at=now, residual_band=assessment.residual_band, now=now,
-    )
+    # direction (declarations -> risk, reminders; reminders -> risk).
+    assessment = assess_for_acting_council(session, declaration, now)
     # The seal: what was signed, as the audit chain keeps it. `declaration_checks` compares the
     # stored declaration, its evidence rows and its files against this at any time.
     audit.record(session, "declaration.submitted", actor, now, object_type="declaration",

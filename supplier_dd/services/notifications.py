@@ -9,7 +9,7 @@ repeated click, a second scheduler) still sends one email to each person.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ from supplier_dd.models.risk import (
 from supplier_dd.services import ServiceError, outbox
 from supplier_dd.services.councils import council_name_for
 from supplier_dd.services.declarations import request_title
+from supplier_dd.services.sharing import consent_answer
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,10 @@ def pack_built(session: Session, run: CabinetPackRun, mailer: Mailer, now: datet
 def declaration_requested(session: Session, request: DeclarationRequest, mailer: Mailer,
                           now: datetime) -> int:
     """An annual or contract request, to the supplier's contacts. Tender requests have their
-    own email (services.tenders), sent with the bidders' invitations."""
+    own email (services.tenders), sent with the bidders' invitations. A request answered at
+    once under the supplier's consent to share tells them that instead."""
+    if consent_answer(request) is not None:
+        return shared_under_consent(session, request, mailer, now)
     supplier = session.get(Supplier, request.supplier_id)
     return queue(
         session, mailer, template="declaration_request",
@@ -297,4 +301,42 @@ def tender_request_withdrawn(session: Session, request: DeclarationRequest, reas
         recipients=supplier_contacts(session, supplier.id), now=now,
         supplier_name=supplier.name, tender_reference=request.tender.reference,
         tender_title=request.tender.title, reason=reason, link=mailer.link("supplier.home"),
+    )
+
+
+# --- Sharing declarations between councils (issue 17) -------------------------------------------
+
+
+def shared_under_consent(session: Session, request: DeclarationRequest, mailer: Mailer,
+                         now: datetime) -> int:
+    """A council's new request answered at once by the declaration the supplier lets it rely
+    on: its contacts are told which declaration went, and where to stop sharing."""
+    answer = consent_answer(request)
+    supplier = session.get(Supplier, request.supplier_id)
+    council = council_name_for(session, mailer.council_name, request.council_id)
+    return queue(
+        session, replace(mailer, council_name=council), template="declaration_shared_by_consent",
+        event_key=f"request:{request.id}", recipients=supplier_contacts(session, supplier.id),
+        now=now, supplier_name=supplier.name, title=request_title(request),
+        declared_on=_day(answer.declaration.submitted_at),
+        link=mailer.link("sharing.councils"),
+    )
+
+
+def declaration_shared(session: Session, request: DeclarationRequest, mailer: Mailer,
+                       now: datetime) -> int:
+    """A supplier shared its declaration to answer a council's request: the officer who asked,
+    else the council's officers and admins, are told it is there to review. Call acting for
+    the request's council, so the staff found are its own."""
+    answer = consent_answer(request)
+    supplier = session.get(Supplier, request.supplier_id)
+    asker = session.get(User, request.requested_by_id) if request.requested_by_id else None
+    recipients = [asker] if asker is not None and asker.active else staff(session, *REVIEWERS)
+    council = council_name_for(session, mailer.council_name, request.council_id)
+    return queue(
+        session, replace(mailer, council_name=council), template="declaration_shared",
+        event_key=f"request:{request.id}", recipients=recipients, now=now,
+        supplier_name=supplier.name, title=request_title(request),
+        declared_on=_day(answer.declaration.submitted_at),
+        link=mailer.link("officer_declarations.view", declaration_id=answer.declaration_id),
     )

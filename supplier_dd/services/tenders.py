@@ -35,6 +35,7 @@ from supplier_dd.services import declarations as declaration_service
 from supplier_dd.services.invitations import create_invitation
 from supplier_dd.services.reminders import local_date, record_contract_event
 from supplier_dd.services.risk import REASON_CONTRACTS, rescore_suppliers
+from supplier_dd.services.sharing import consent_answer
 from supplier_dd.services.suppliers import SupplierDetails, create_supplier, supplier_snapshot
 
 
@@ -219,6 +220,8 @@ class RequestMail:
     council_name: str
     render: Callable[..., object]  # mail.render_email(name, **context) -> RenderedEmail
     portal_link: str
+    # Where a supplier stops sharing its declaration with the council (issue 17).
+    councils_link: str = ""
 
 
 def request_recipients(session: Session, supplier_id: int, now: datetime) -> list[str]:
@@ -251,12 +254,22 @@ def request_declarations(session: Session, tender: Tender, due_date: date,
     new = [record for record in made if record.id not in asked_before]
     messages = []
     for record in new:
+        shared = consent_answer(record)
         for recipient in request_recipients(session, record.supplier_id, now):
-            email = mail.render(
-                "tender_declaration_request", council_name=mail.council_name,
-                supplier_name=record.supplier.name, tender=tender, due_date=due_date,
-                note=record.note, link=mail.portal_link,
-            )
+            if shared is not None:
+                # Answered at once under the bidder's consent to share (services.sharing).
+                email = mail.render(
+                    "declaration_shared_by_consent", council_name=mail.council_name,
+                    supplier_name=record.supplier.name,
+                    title=f"Tender {tender.reference}: {tender.title}",
+                    declared_on=f"{shared.declaration.submitted_at:%-d %B %Y}",
+                    link=mail.councils_link or mail.portal_link)
+            else:
+                email = mail.render(
+                    "tender_declaration_request", council_name=mail.council_name,
+                    supplier_name=record.supplier.name, tender=tender, due_date=due_date,
+                    note=record.note, link=mail.portal_link,
+                )
             messages.append(outbox.NewMessage(
                 f"declaration-request:{record.id}:{recipient}", "declaration_request",
                 recipient, email.subject, email.text, email.html))

@@ -26,6 +26,7 @@ def blueprints():
         reminders,
         reports,
         risk,
+        sharing,
         supplier,
         supplier_feedback,
         supplier_risk,
@@ -38,4 +39,4 @@ def blueprints():
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
             officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
             corrective_actions.bp, exclusions.bp, evidence_verification.bp, two_factor.bp,
-            pack_targets.bp, consortium.bp, council_settings.bp]
+            pack_targets.bp, consortium.bp, council_settings.bp, sharing.bp]

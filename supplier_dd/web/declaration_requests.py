@@ -29,13 +29,21 @@ from supplier_dd.domain.tenders import TenderStatus
 from supplier_dd.extensions import db
 from supplier_dd.infrastructure.mail import render_email
 from supplier_dd.infrastructure.notification_mailer import mailer_for
-from supplier_dd.models import Contract, Declaration, DeclarationRequest, Supplier, Tender
+from supplier_dd.models import (
+    Contract,
+    Declaration,
+    DeclarationRequest,
+    SharedAnswer,
+    Supplier,
+    Tender,
+)
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import ServiceError, notifications
 from supplier_dd.services import declarations as service
 from supplier_dd.services import tenders as tender_service
 from supplier_dd.services.councils import council_name_for
 from supplier_dd.services.declaration_integrity import check_declaration, seals
+from supplier_dd.services.sharing import consent_answer
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.declarations import (
@@ -109,6 +117,8 @@ def _request_rows(status_filter: str, today: date) -> list[dict]:
         row = {
             "request": item, "title": service.request_title(item), "declaration": declaration,
             "answered_with": service.answered_with(item, declaration),
+            # Shared by the supplier from another council's request (issue 17).
+            "shared": consent_answer(item),
             "status": "overdue" if overdue else status, "flags": flags, "knockout": knockout,
         }
         if status_filter == "outstanding" and submitted:
@@ -149,8 +159,19 @@ def view(declaration_id: int):
         sections=summary_sections(questionnaire, answers),
         flags=triggered_red_flags(questionnaire, answers), newer=newer, audience="officer",
         also_answered=also_answered_titles(declaration),
+        shared_with_us=_shared_with_this_council(declaration),
         title=f"Declaration DEC-{declaration.id:06d}",
     )
+
+
+def _shared_with_this_council(declaration: Declaration) -> SharedAnswer | None:
+    """How the council got a declaration made for another council's request: the supplier's
+    first share of it (the scoping reads the acting council's shares only)."""
+    return db.session.scalar(
+        select(SharedAnswer)
+        .where(SharedAnswer.declaration_id == declaration.id,
+               SharedAnswer.consent_id.is_not(None))
+        .order_by(SharedAnswer.answered_at).limit(1))
 
 
 @bp.route("/declarations/<int:declaration_id>/pdf")
@@ -208,7 +229,8 @@ def request_for_tender(tender_id: int):
                 council_name=council_name_for(db.session, settings.council_name,
                                               tender.council_id),
                 render=render_email,
-                portal_link=settings.base_url + url_for("supplier.home"))
+                portal_link=settings.base_url + url_for("supplier.home"),
+                councils_link=settings.base_url + url_for("sharing.councils"))
             try:
                 created, queued = tender_service.request_declarations(
                     db.session, tender_service.locked(db.session, tender.id), due_date,

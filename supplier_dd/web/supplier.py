@@ -13,6 +13,7 @@ from supplier_dd.models.base import utcnow
 from supplier_dd.services.declarations import requests_for_supplier
 from supplier_dd.services.review import DecisionToActOn, decision_to_act_on
 from supplier_dd.web.access import requires
+from supplier_dd.web.sharing import share_offer
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
 
@@ -48,8 +49,13 @@ def home():
         .order_by(Tender.closing_date)
     ).all()
     declaration_requests = requests_for_supplier(db.session, organisation.id, utcnow().date())
+    # Tell us once (issue 17): a request another council's declaration can answer offers it.
+    share_offers = {item.request.id: offer for item in declaration_requests
+                    if item.status == "not_started"
+                    and (offer := share_offer(item.request)) is not None}
     return render_template(
         "supplier/home.html", organisation=organisation, contracts=contracts, tenders=tenders,
-        declaration_requests=declaration_requests,
+        declaration_requests=declaration_requests, share_offers=share_offers,
+        several_councils=len({item.request.council_id for item in declaration_requests}) > 1,
         decision=decision_to_act_on(db.session, organisation.id),
     )

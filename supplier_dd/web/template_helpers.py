@@ -18,6 +18,8 @@ from supplier_dd.web.council_scope import header_council
 NAVIGATION = [
     ("Your organisation", "supplier.home", Permission.SUPPLIER_PORTAL),
     ("Council requests", "supplier_risk.requests", Permission.SUPPLIER_PORTAL),
+    # Tell us once (issue 17): every council that asks, and what the supplier shares with it.
+    ("Councils you work with", "sharing.councils", Permission.SUPPLIER_PORTAL),
     ("Risk", "risk.dashboard", Permission.VIEW_RISK),
     ("Corrective actions", "corrective_actions.index", Permission.VIEW_RISK),
     ("Suppliers", "officer.suppliers", Permission.VIEW_SUPPLIERS),

@@ -270,6 +270,11 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "tenders.award": ("GET", "/officer/tenders/{tender}/award", PROCUREMENT),
     "tenders.close": ("GET", "/officer/tenders/{tender}/close", PROCUREMENT),
     "supplier.home": ("GET", "/supplier/", SUPPLIER_ONLY),
+    # Tell us once across councils (issue 17): sharing another supplier's request is not found;
+    # stopping sharing with a council the supplier does not share with is not found either.
+    "sharing.share": ("GET", "/supplier/requests/{other_request}/share", OTHER_SUPPLIERS),
+    "sharing.councils": ("GET", "/supplier/councils", SUPPLIER_ONLY),
+    "sharing.stop_sharing": ("GET", "/supplier/councils/1/stop-sharing", OTHER_SUPPLIERS),
     "admin.users": ("GET", "/admin/users", ADMIN_ONLY),
     # API keys for the tender API (issue 15): admins only. Revoking a key that does not
     # exist is 404 for admins; everyone else is refused before the lookup.
