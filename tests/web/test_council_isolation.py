@@ -416,6 +416,10 @@ def test_emails_and_digests_for_one_council_hold_nothing_of_another(world):
     answered = contact.submit(f"/supplier/queries/{world.b['shared_query']}",
                               {"response": f"{MARK_B} our answer"})
     assert answered.status_code == 302
+    # And A's own supplier answers A's query: news for A's officer who raised it.
+    own_contact = signed_in(world, contact_email("A"))
+    assert own_contact.submit(f"/supplier/queries/{world.a['risk_query']}",
+                              {"response": f"{MARK_A} our answer"}).status_code == 302
     for job in (scheduler.sweep_job, scheduler.action_deadlines_job, scheduler.digest_job):
         job(app)
     scheduler.send_job(app)
@@ -441,9 +445,12 @@ def test_emails_and_digests_for_one_council_hold_nothing_of_another(world):
             and int(key.rsplit(":", 1)[1]) in a_ids]
     assert not told, f"council A's people were told of B's query: {told}"
     assert not leaks, "\n".join(leaks)
-    b_officer_mail = [m for m in world.smtp.messages
-                      if staff_email("officer", "B") in m.recipients]
-    assert b_officer_mail, "B's officer got no digest: the check searched nothing"
+    # Each council's officer had their digest, naming their own supplier's answer.
+    for tag in ("A", "B"):
+        digests = [m for m in world.smtp.messages if m.key and m.key.startswith(
+            "notification_digest:") and staff_email("officer", tag) in m.recipients]
+        assert digests, f"council {tag}'s officer got no digest"
+        assert any(marker(tag) in m.text() or "answered" in m.text() for m in digests)
 
 
 def test_a_suppliers_contact_sees_only_the_councils_that_asked_it(world):
