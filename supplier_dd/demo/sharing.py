@@ -3,8 +3,9 @@
 Written the way `models.council.SharingConsent` and `models.shared_answer.SharedAnswer`
 describe: sharing gives the council a consent row (supplier, council, the declaration shared,
 when and by whom) and answers the council's request with a `SharedAnswer` under that consent;
-the declaration itself, and its seal, are untouched, so the council sees it byte for byte.
-Both are audited in the council's own view. Called while acting for the council shared with.
+the declaration itself, and its seal, are untouched, so the council sees it byte for byte, and
+scores it for itself. Both are audited in the council's own view. Called while acting for the
+council shared with.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy import select
 from supplier_dd.models import Declaration, DeclarationRequest, SharedAnswer, SharingConsent, User
 from supplier_dd.models.tenancy import ALL_COUNCILS
 from supplier_dd.services import audit
+from supplier_dd.services.reminders import schedule_after_submission
+from supplier_dd.services.risk import assess_declaration
 
 
 def consent_for(session, supplier_id: int, council_id: int) -> SharingConsent | None:
@@ -61,6 +64,13 @@ def share_declaration(session, declaration: Declaration, request: DeclarationReq
                         "declaration_request_id": declaration.request_id,
                         "consent_id": consent.id},
                  council_id=request.council_id)
+    # The council scores it with its own inputs, and its re-attestation cycle starts from it,
+    # as a declaration made for its own request would.
+    assessment = assess_declaration(session, declaration, when)
+    schedule_after_submission(session, supplier_id=declaration.supplier_id,
+                              declaration_id=declaration.id,
+                              submitted_at=declaration.submitted_at,
+                              residual_band=assessment.residual_band, now=when)
     return answer
 
 
