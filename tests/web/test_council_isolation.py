@@ -320,6 +320,26 @@ def test_the_consortium_admin_sees_no_councils_records(world):
             assert marker(tag) + record not in text_seen
 
 
+def test_another_councils_supplier_cannot_be_named_in_a_form(world):
+    """B's own supplier, named by id in A's forms (a bidder to add), is not found: A neither
+    learns its name nor comes to know it."""
+    from supplier_dd.models import CouncilSupplier
+
+    client = signed_in(world, staff_email("officer", "A"))
+    tender, b_supplier = world.a["tender"], world.b["other_supplier"]
+    search = client.get(f"/officer/tenders/{tender}/bidders?{urlencode({'q': 'Own Cleaning'})}")
+    assert search.status_code == 200 and MARK_B not in readable(search)
+    added = client.post(f"/officer/tenders/{tender}/bidders/existing", data={
+        "csrf_token": any_csrf_token(client), "supplier_id": str(b_supplier)},
+        follow_redirects=True)
+    assert MARK_B not in readable(added)
+    db.session.rollback()
+    linked = db.session.scalar(select(CouncilSupplier.supplier_id).where(
+        CouncilSupplier.council_id == FIRST_COUNCIL, CouncilSupplier.supplier_id == b_supplier)
+        .execution_options(**{ALL_COUNCILS: True}))
+    assert linked is None
+
+
 def test_the_api_key_of_one_council_finds_none_of_another_councils_tenders(world):
     client = world.app.test_client()
     key = {"Authorization": f"Bearer {world.a['api_secret']}"}
