@@ -207,3 +207,37 @@ def test_a_later_version_is_not_shared_without_asking(session, councils):
     newer = _submit_for(session, ids["first_request"], ids["supplier"])
     assert newer.supersedes_id == declaration.id
     assert current_declaration(_request(session, ids["east_request"])).id == declaration.id
+
+
+def test_a_tender_bidder_sharing_with_the_council_is_answered_and_told(session, councils):
+    """The tender path makes its requests and emails itself (services.tenders): a bidder that
+    shares with the council gets the 'we shared your declaration' email, not a request."""
+    from supplier_dd.infrastructure.mail import render_email
+    from supplier_dd.models import OutboxMessage, Tender
+    from supplier_dd.services import tenders as tender_service
+
+    ids = councils
+    declaration = _submit_for(session, ids["first_request"], ids["supplier"])
+    share_declaration(session, ids["east_request"], declaration.id, ids["supplier"], None, NOW,
+                      SYSTEM)
+    session.commit()
+    mail = tender_service.RequestMail(council_name="East District Council", render=render_email,
+                                      portal_link="http://localhost/supplier/",
+                                      councils_link="http://localhost/supplier/councils")
+    with acting_for(session, ids["east"]):
+        tender = Tender(reference="ET-1", title="Depot cleaning", status="open",
+                        invited_suppliers=[session.get(Supplier, ids["supplier"])])
+        session.add(tender)
+        session.flush()
+        created, _queued = tender_service.request_declarations(
+            session, tender, NOW.date() + timedelta(days=20), None, NOW, "", mail, SYSTEM)
+        assert created == 1
+    session.commit()
+    tender_request = session.scalar(select(SharedAnswer).where(
+        SharedAnswer.council_id == ids["east"], SharedAnswer.request_id != ids["east_request"]))
+    assert tender_request is not None and tender_request.declaration_id == declaration.id
+    (message,) = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.recipient == "jane@brightwater.example")).all()
+    assert "we shared your declaration with East District Council" in message.subject
+    assert "Tender ET-1: Depot cleaning" in message.body_text
+    assert "http://localhost/supplier/councils" in message.body_text
