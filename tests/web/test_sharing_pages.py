@@ -220,3 +220,25 @@ def test_another_suppliers_request_cannot_be_shared(client, session, partnership
     assert client.get(f"/supplier/requests/{other_request_id}/share").status_code == 404
     assert client.post(f"/supplier/requests/{other_request_id}/share",
                        data={"csrf_token": token, "confirm_share": "yes"}).status_code == 404
+
+
+def test_odd_values_in_the_share_and_stop_forms_are_refused_plainly(client, session,
+                                                                     partnership):
+    ids = partnership
+    client.sign_in(SUPPLIER_EMAIL, PASSWORD)
+    _declare_for_first_council(client, ids)
+    token = any_csrf_token(client)
+    share_url = f"/supplier/requests/{ids['east_request']}/share"
+    # A NUL byte is refused before any view, as on every form (web/input_guard.py).
+    assert client.post(share_url, data={"csrf_token": token, "confirm_share": "yes",
+                                        "declaration_id": "\x00"}).status_code == 400
+    for declaration_id, confirm in (("' OR 1=1", "yes"), ("1", "no"), ("", "A" * 5000)):
+        response = client.post(share_url, data={"csrf_token": token, "confirm_share": confirm,
+                                                "declaration_id": declaration_id})
+        assert response.status_code == 200, declaration_id
+        assert "There is a problem" in text_of(response)
+    assert session.scalar(select(SharedAnswer).where(
+        SharedAnswer.request_id == ids["east_request"])) is None
+    # No consent to stop: not found, whatever is sent.
+    assert client.post(f"/supplier/councils/{ids['east']}/stop-sharing",
+                       data={"csrf_token": token, "confirm_stop": "yes"}).status_code == 404
