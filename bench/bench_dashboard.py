@@ -40,6 +40,14 @@ LAYOUT_PAGE = "/accessibility"
 PASSWORD = "bench-password-12345"
 
 
+def dashboard_app(url: str):
+    """The app on a generated database, for officers signing in with a password alone (as in
+    the test app: the bench times the page, not two-step sign-in)."""
+    return migrated_app(url, SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",
+                        SUPPLIER_DD_DEMO_PASSWORD="bench-demo-password",
+                        SUPPLIER_DD_STAFF_MFA="optional")
+
+
 def _signed_in_client(app, council_id: int | None = None):
     """A test client signed in as a new officer of `council_id` (None: the only council)."""
     from supplier_dd.extensions import db
@@ -97,10 +105,7 @@ def _measure(kind: str, quick: bool, repeats: int) -> list[BenchResult]:
     scale = scale_for(quick)
     url, remove, generated = council(kind, scale)
     try:
-        app = migrated_app(url, SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",
-                           SUPPLIER_DD_DEMO_PASSWORD="bench-demo-password",
-                           # A password alone, as the test app: the bench times the page.
-                           SUPPLIER_DD_STAFF_MFA="optional")
+        app = dashboard_app(url)
         client = _signed_in_client(app)
         results = []
         with app.app_context():

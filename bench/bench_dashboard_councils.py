@@ -26,8 +26,9 @@ from bench.bench_dashboard import (
     _bare,
     _captured_sql,
     _signed_in_client,
+    dashboard_app,
 )
-from bench.common import BenchResult, databases, median_p95, migrated_app, peak_rss_mb, timings
+from bench.common import BenchResult, databases, median_p95, peak_rss_mb, timings
 from bench.generate import council, scale_for
 
 USES_COUNCIL = "consortium"  # the harness builds bench/generate.py's partnership once
@@ -78,10 +79,7 @@ def _measure(kind: str, quick: bool, repeats: int) -> list[BenchResult]:
     scale = scale_for(quick, consortium=True)
     url, remove, generated = council(kind, scale)
     try:
-        app = migrated_app(url, SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",
-                           SUPPLIER_DD_DEMO_PASSWORD="bench-demo-password",
-                           # A password alone, as the test app: the bench times the page.
-                           SUPPLIER_DD_STAFF_MFA="optional")
+        app = dashboard_app(url)
         sizes = _suppliers_by_council(app)
         by_council = {council_id: _time_council(app, council_id, repeats)
                       for council_id in sizes}
