@@ -4,7 +4,8 @@ Creates `councils` with the one council this deployment has served (named from
 SUPPLIER_DD_COUNCIL_NAME, as the header always was), gives every council-owned table a
 `council_id` and assigns every existing row to that council, links every existing supplier to
 it, and adds the supplier's consent to share declarations with other councils. Audit entries
-get the council too, outside their hashed content, so the chain verifies as before.
+get the council too, outside their hashed content, so the chain verifies as before, and so
+does outgoing email (whose admins see it).
 
 SQLite rebuilds a table to add a NOT NULL column; foreign keys are switched off for the rebuild
 (Alembic's documented way), otherwise dropping the old table would cascade to its children.
@@ -214,6 +215,7 @@ def upgrade():
                                  "sharing_consents", ["consent_id"], ["id"], ondelete="RESTRICT")
         batch.create_index("ix_shared_answers_consent_id", ["consent_id"])
     _add_council("audit_entries", nullable=True)
+    _add_council("outbox_messages", nullable=True)
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("council_id", sa.Integer(), nullable=True))
     op.execute("UPDATE users SET council_id = 1"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from supplier_dd.extensions import db
@@ -41,3 +41,7 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # Whose admins see and retry it (issue 17): the council that sent it; None for the
+    # deployment's own mail (and mail about a supplier's action no one council asked for).
+    council_id: Mapped[int | None] = mapped_column(
+        ForeignKey("councils.id", ondelete="RESTRICT"), index=True)

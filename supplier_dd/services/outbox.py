@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from supplier_dd.database import insert_ignoring_duplicates
 from supplier_dd.models.outbox import OutboxMessage
+from supplier_dd.models.tenancy import acting_council, only_council_id
 from supplier_dd.services import ServiceError
 
 MAX_ATTEMPTS = 8
@@ -72,8 +73,9 @@ def enqueue_many(session: Session, messages: Iterable[NewMessage], now: datetime
     for it and then add nothing, so two sweeps cannot both queue a message. Rows go in key order
     so that two such transactions wait on each other in the same order and never deadlock.
     """
+    council_id = acting_council(session) or only_council_id(session)
     rows = [
-        dict(dedupe_key=m.dedupe_key, kind=m.kind, recipient=m.recipient,
+        dict(council_id=council_id, dedupe_key=m.dedupe_key, kind=m.kind, recipient=m.recipient,
              subject=m.subject[:300], body_text=m.text, body_html=m.html, status=PENDING,
              attempts=0, interrupted_deliveries=0, next_attempt_at=now, created_at=now)
         for m in sorted({m.dedupe_key: m for m in messages}.values(),
