@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from supplier_dd.models import Contract, Supplier
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import SupplierRiskSummary
+from supplier_dd.models.tenancy import act_for
 from supplier_dd.reports.data import financial_year_of
 from supplier_dd.reports.queries import build_report_data
 from supplier_dd.reports.xlsx import render_xlsx
@@ -55,6 +56,7 @@ def _live_contract(session, supplier, title, reference="AAA-0001"):
 
 def test_the_cabinet_pack_stores_a_formula_like_title_and_its_own_text_as_text(runner, session):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    act_for(session, 1)  # the demo is a partnership: the pack is the first district's
     supplier = session.scalars(select(Supplier).order_by(Supplier.id)).first()
     _live_contract(session, supplier, DDE)
     session.commit()
