@@ -18,10 +18,12 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from supplier_dd.demo import load_demo
+from supplier_dd.demo.partnership import first_council
 from supplier_dd.jobs.bulk_requests import run_batch
 from supplier_dd.jobs.reminders import run_send
 from supplier_dd.models import BulkCampaign, Contract, Declaration, DeclarationRequest, User
 from supplier_dd.models.base import utcnow
+from supplier_dd.models.tenancy import act_for
 from tests.e2e.journey_steps import assert_accessible, banner, error_summary, go, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -64,6 +66,8 @@ def test_bulk_rule_over_the_demo_council_asks_each_right_supplier_once(
         live_server, browser, session, smtp_server):
     load_demo(session, PASSWORD, utcnow())
     session.commit()
+    # The officer's council, the first district: its partners' contracts and requests are theirs.
+    act_for(session, first_council(session).id)
     to_ask, to_skip = expected_suppliers(session, date.today())
     assert len(to_ask) >= 2, "the demo council should give this rule suppliers to ask"
     base = live_server.url
