@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 ASSETS := static/govuk/.built
 export SUPPLIER_DD_BASE_URL ?= http://127.0.0.1:$(PORT)
+# The demo's three councils share one service: pages for no one council name the partnership.
+DEMO_PARTNERSHIP := Westshire Partnership of Councils
 
 .PHONY: run test install assets system-deps db demo bench soak lint clean
 
@@ -79,7 +81,8 @@ run: install assets db
 		echo "Email goes to the mail server already on 127.0.0.1:1025; admins see every message under Email."; \
 	fi; \
 	trap '[ -z "$$catcher" ] || kill $$catcher 2>/dev/null' EXIT; \
-	$(BIN)/supplier-dd serve --host 127.0.0.1 --port $(PORT)
+	SUPPLIER_DD_PARTNERSHIP_NAME="$${SUPPLIER_DD_PARTNERSHIP_NAME:-$(DEMO_PARTNERSHIP)}" \
+		$(BIN)/supplier-dd serve --host 127.0.0.1 --port $(PORT)
 
 test: install assets system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
