@@ -12,6 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from supplier_dd.domain.questionnaire import current_version
 from tests.declaration_helpers import form_value
 from tests.factories import PASSWORD
@@ -58,10 +60,10 @@ def error_summary(page) -> str:
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     if page.evaluate("document.body.classList.contains('govuk-frontend-supported')"):
-        # GOV.UK Frontend's module script moves focus there once it has run.
-        page.wait_for_function(
-            "document.activeElement && "
-            "document.activeElement.classList.contains('govuk-error-summary')")
+        # GOV.UK Frontend's module script moves focus there once it has run. Waited for
+        # through the locator (no script string: polling one is eval, which the page's CSP
+        # refuses whenever focus has not moved at the first look).
+        expect(summary).to_be_focused(timeout=15_000)
     assert page.title().startswith("Error: "), f"page title without 'Error:' at {page.url}"
     assert_accessible(page, f"error state of {page.url}")
     return summary.inner_text()

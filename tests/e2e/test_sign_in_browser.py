@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_user
 from tests.plugins.browser import axe_violations, describe
@@ -40,10 +41,7 @@ def test_wrong_password_shows_the_error_summary_and_it_passes_axe(live_server, p
     assert "Enter a correct email address and password" in summary.inner_text()
     # GOV.UK Frontend moves focus to the summary (once its script has run) so screen reader
     # users hear the problem first.
-    page.wait_for_function(
-        "document.activeElement && "
-        "document.activeElement.classList.contains('govuk-error-summary')"
-    )
+    expect(summary).to_be_focused(timeout=15_000)
     violations = axe_violations(page)
     assert not violations, describe(violations)
 
