@@ -135,7 +135,7 @@ def test_a_rejection_reaches_the_supplier_on_its_home_page_and_by_one_email(
     followed = client.get(path_of(links[0]))
     assert followed.status_code == 200
     page = client.get("/supplier/")
-    asked_for, requests_part = text_of(page).split("Requests from the council", 1)
+    asked_for, requests_part = text_of(page).split("Requests from councils", 1)
     # The request's own card no longer says "Submitted" for a rejected declaration.
     assert "Rejected" in asked_for and "Submitted" not in asked_for
     assert "Rejected" in requests_part
