@@ -127,6 +127,13 @@ def test_demo_accounts_sign_in_with_the_configured_password(runner, client):
         flask_session.clear()
     client.sign_in("contact@brightwater.example", "demo-password-for-tests")
     assert "Brightwater Cleaning Services Ltd" in client.get("/supplier/").get_data(as_text=True)
+    listed = runner.invoke(args=["demo", "accounts"]).output
+    # Each council's accounts under its name (issue 17), the consortium admin under none.
+    north_vale = listed.index("North Vale District Council:")
+    assert listed.index("officer@council.example") < north_vale
+    assert north_vale < listed.index("officer@northvale.example") < listed.index(
+        "Westshire County Council:")
+    assert "consortium_admin" in listed and "38 in all" in listed
 
 
 @pytest.mark.parametrize(
@@ -149,6 +156,6 @@ def test_db_upgrade_builds_an_empty_sqlite_database(tmp_path):
     result = run_cli("db", "upgrade", "heads", env={"DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
     loaded = run_cli("demo", "load", "--if-empty", env={"DATABASE_URL": url})
-    assert "Demo council loaded" in loaded.stdout
+    assert "Demo partnership loaded" in loaded.stdout
     again = run_cli("demo", "load", "--if-empty", env={"DATABASE_URL": url})
     assert "already has accounts" in again.stdout
