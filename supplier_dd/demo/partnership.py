@@ -36,7 +36,7 @@ from supplier_dd.models import (
     User,
 )
 from supplier_dd.models.declaration import STATUS_SUBMITTED
-from supplier_dd.models.tenancy import ALL_COUNCILS, acting_for
+from supplier_dd.models.tenancy import across_councils, acting_for
 from supplier_dd.services import audit
 from supplier_dd.services import declarations as service
 from supplier_dd.services.councils import create_council
@@ -47,19 +47,18 @@ ASKED_DAYS_AGO = 14
 DUE_IN_DAYS = 46
 
 
-def _all(statement):
-    return statement.execution_options(**{ALL_COUNCILS: True})
 
 
 def first_council(session) -> Council:
     """Council 1: the one the deployment was set up with (migration 0033), whose demo data
     the other steps load."""
-    return session.scalar(_all(select(Council).order_by(Council.id).limit(1)))
+    return session.scalar(across_councils(select(Council).order_by(Council.id).limit(1)))
 
 
 def _council(ctx, partner: DemoCouncil) -> Council:
     session = ctx.session
-    council = session.scalar(_all(select(Council).where(Council.short_name == partner.short_name)))
+    council = session.scalar(across_councils(
+        select(Council).where(Council.short_name == partner.short_name)))
     if council is None:
         council = create_council(session, partner.name, ctx.now, audit.CLI,
                                  short_name=partner.short_name,
@@ -71,7 +70,7 @@ def _council(ctx, partner: DemoCouncil) -> Council:
 
 def _suppliers_by_slug(ctx, partner: DemoCouncil) -> dict[str, Supplier]:
     slugs = {item.company_number: item.slug for item in (*SUPPLIERS, *partner.own_suppliers)}
-    rows = ctx.session.scalars(_all(
+    rows = ctx.session.scalars(across_councils(
         select(Supplier).where(Supplier.companies_house_number.in_(list(slugs)))))
     return {slugs[row.companies_house_number]: row for row in rows}
 
@@ -155,7 +154,7 @@ def _load_council_declarations(ctx, partner: DemoCouncil) -> None:
 
 def _first_council_declaration(ctx, supplier_id: int, first_id: int) -> Declaration | None:
     """The supplier's current declaration made for the first district's requests."""
-    return ctx.session.scalar(_all(
+    return ctx.session.scalar(across_councils(
         select(Declaration)
         .join(DeclarationRequest, Declaration.request_id == DeclarationRequest.id)
         .where(Declaration.supplier_id == supplier_id, Declaration.status == STATUS_SUBMITTED,
@@ -205,7 +204,7 @@ def _load_sharing(ctx, councils: dict[str, Council], first_id: int) -> None:
             with acting_for(ctx.session, council.id):
                 # Read here, across councils: the first district's declaration is not yet
                 # (or, refused, never) one this council sees.
-                supplier = ctx.session.scalar(_all(
+                supplier = ctx.session.scalar(across_councils(
                     select(Supplier).where(Supplier.companies_house_number == by_slug[slug])))
                 declaration = _first_council_declaration(ctx, supplier.id, first_id)
                 if declaration is not None:

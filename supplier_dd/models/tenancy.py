@@ -40,6 +40,14 @@ from supplier_dd.models.user import User
 
 _ACTING_FOR = "supplier_dd.acting_for_council"
 ALL_COUNCILS = "all_councils"
+
+
+def across_councils(statement):
+    """The statement read for every council: a deliberate cross-council read (the audit chain,
+    the seal, a supplier's own councils), never an officer's view."""
+    return statement.execution_options(**{ALL_COUNCILS: True})
+
+
 # Roles that work for one council; a supplier contact and a consortium admin belong to none.
 COUNCIL_ROLES = frozenset({"officer", "legal", "safeguarding", "admin"})
 

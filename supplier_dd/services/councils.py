@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from supplier_dd.models import Council, CouncilSupplier, User
-from supplier_dd.models.tenancy import ALL_COUNCILS, acting_council
+from supplier_dd.models.tenancy import across_councils, acting_council
 from supplier_dd.services import audit
 
 SHORT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -34,12 +34,10 @@ class CouncilCount:
     staff: int
 
 
-def _all(statement):
-    return statement.execution_options(**{ALL_COUNCILS: True})
 
 
 def all_councils(session: Session) -> list[Council]:
-    return list(session.scalars(_all(select(Council).order_by(Council.name))))
+    return list(session.scalars(across_councils(select(Council).order_by(Council.name))))
 
 
 def council_by_id(session: Session, council_id: int) -> Council | None:
@@ -114,10 +112,10 @@ def create_council(session: Session, name: str, now: datetime, actor: audit.Acto
 def consortium_counts(session: Session) -> list[CouncilCount]:
     """Each council with how many suppliers it knows and how many staff it has: the counts a
     consortium admin sees, and nothing of any council's own records."""
-    suppliers = dict(session.execute(_all(
+    suppliers = dict(session.execute(across_councils(
         select(CouncilSupplier.council_id, func.count()).group_by(CouncilSupplier.council_id))
     ).all())
-    staff = dict(session.execute(_all(
+    staff = dict(session.execute(across_councils(
         select(User.council_id, func.count()).where(User.council_id.is_not(None),
                                                     User.active.is_(True))
         .group_by(User.council_id))).all())
@@ -129,4 +127,4 @@ def shared_supplier_count(session: Session) -> int:
     """Supplier organisations known to more than one council of the partnership."""
     known_to = (select(CouncilSupplier.supplier_id).group_by(CouncilSupplier.supplier_id)
                 .having(func.count() > 1).subquery())
-    return session.scalar(_all(select(func.count()).select_from(known_to))) or 0
+    return session.scalar(across_councils(select(func.count()).select_from(known_to))) or 0

@@ -38,7 +38,6 @@ from supplier_dd.models import (
     Declaration,
     DeclarationRequest,
     EvidenceFile,
-    RiskAssessment,
     Supplier,
     Tender,
     User,
@@ -54,9 +53,10 @@ from supplier_dd.services import ServiceError, audit
 from supplier_dd.services.declaration_integrity import seal_of
 from supplier_dd.services.evidence import EvidenceStore, copy_evidence, file_answer
 from supplier_dd.services.form_levels import form_level_of, request_tier
-from supplier_dd.services.reminders import schedule_after_submission
-from supplier_dd.services.risk import assess_declaration, refresh_summary
+from supplier_dd.services.reliance import assess_for_acting_council
+from supplier_dd.services.risk import refresh_summary
 from supplier_dd.services.shared_answers import answer_other_requests, answering_declaration
+from supplier_dd.services.sharing import answer_under_standing_consent
 
 # Re-exported: views read a declaration's answers, and its form level, through this module.
 __all__ = ["form_level_of", "request_tier", "submitted_answers"]
@@ -113,8 +113,6 @@ def _audit_request(session: Session, record: DeclarationRequest, actor: audit.Ac
     check_supplier(session, session.get(Supplier, record.supplier_id), CONTEXT_REQUEST, now)
     # Every new request passes here (by hand, for a tender's bidders, from a bulk campaign):
     # while the supplier lets this council rely on its declaration, it is answered at once.
-    from supplier_dd.services.sharing import answer_under_standing_consent
-
     answer_under_standing_consent(session, record, now, actor)
 
 
@@ -592,25 +590,6 @@ def submit(session: Session, declaration: Declaration, *, signatory_name: str,
     with acting_for(session, council_id or acting_council(session)):
         _after_submission(session, declaration, previous, actor, now)
     return declaration
-
-
-def assess_for_acting_council(session: Session, declaration: Declaration,
-                              now: datetime) -> RiskAssessment:
-    """What a declaration the acting council relies on sets going, whether the supplier
-    submitted it for that council's request or shared it from another council's (issue 17):
-    risk scoring (issue 4) from the acting council's contracts, in the same transaction, so
-    the declaration always has that council's assessment; and re-attestation (issue 5): the
-    next declaration falls due 12 months on, 6 for High or Critical residual risk, which
-    completes the supplier's current cycle with the council and resets reminders."""
-    assessment = assess_declaration(session, declaration, now)
-    # The cycle runs from the signing (a shared declaration is as old as it is, for every
-    # council), which for a submission is now.
-    schedule_after_submission(
-        session, supplier_id=declaration.supplier_id, declaration_id=declaration.id,
-        submitted_at=declaration.submitted_at or now, residual_band=assessment.residual_band,
-        now=now,
-    )
-    return assessment
 
 
 def _after_submission(session: Session, declaration: Declaration, previous: Declaration | None,

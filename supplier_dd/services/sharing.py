@@ -15,30 +15,25 @@ what was shared stays, as the council's evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from supplier_dd.database import hold_until_commit
-from supplier_dd.models import Council, Declaration, DeclarationRequest, SharedAnswer, User
+from supplier_dd.models import Declaration, DeclarationRequest, SharedAnswer, User
 from supplier_dd.models.council import SharingConsent
 from supplier_dd.models.declaration import STATUS_SUBMITTED
-from supplier_dd.models.tenancy import ALL_COUNCILS, acting_for
+from supplier_dd.models.tenancy import across_councils, acting_for
 from supplier_dd.services import ServiceError, audit
-from supplier_dd.services.declarations import RequestView, requests_for_supplier
+from supplier_dd.services.reliance import assess_for_acting_council
 from supplier_dd.services.shared_answers import answers_request, waiting_for_an_answer
-
-
-def _all(statement):
-    return statement.execution_options(**{ALL_COUNCILS: True})
 
 
 def waiting_request(session: Session, request_id: int, supplier_id: int
                     ) -> DeclarationRequest | None:
     """The supplier's request if it is still waiting for an answer (read afresh)."""
-    return session.scalar(_all(waiting_for_an_answer(
+    return session.scalar(across_councils(waiting_for_an_answer(
         DeclarationRequest.id == request_id, DeclarationRequest.supplier_id == supplier_id,
     )).execution_options(populate_existing=True))
 
@@ -46,7 +41,7 @@ def waiting_request(session: Session, request_id: int, supplier_id: int
 def shareable_declaration(session: Session, request: DeclarationRequest) -> Declaration | None:
     """The supplier's current submitted declaration made for another council's request that
     can answer this one (the newest such), else None."""
-    candidates = session.scalars(_all(
+    candidates = session.scalars(across_councils(
         select(Declaration)
         .join(DeclarationRequest, DeclarationRequest.id == Declaration.request_id)
         .where(Declaration.supplier_id == request.supplier_id,
@@ -62,8 +57,8 @@ def _declaration(session: Session, declaration_id: int) -> Declaration:
     yet (it is made for another council's request)."""
     # A SELECT, not session.get: refreshing the loaded row in place would apply the council's
     # rules (models.tenancy), find nothing, and let go of the caller's object.
-    return session.scalar(_all(select(Declaration).where(Declaration.id == declaration_id))
-                          .execution_options(populate_existing=True))
+    statement = select(Declaration).where(Declaration.id == declaration_id)
+    return session.scalar(across_councils(statement).execution_options(populate_existing=True))
 
 
 def active_consent(session: Session, supplier_id: int, council_id: int
@@ -97,10 +92,6 @@ def _answer(session: Session, request: DeclarationRequest, declaration: Declarat
                         "declaration_request_id": declaration.request_id,
                         "consent_id": consent.id, "council_id": request.council_id},
                  council_id=request.council_id)
-    # Imported here: declarations, importing this module as it is made, calls it for every
-    # new request.
-    from supplier_dd.services.declarations import assess_for_acting_council
-
     assess_for_acting_council(session, declaration, now)
     return answer
 
@@ -190,52 +181,3 @@ def withdraw_consent(session: Session, supplier_id: int, council_id: int, user: 
                         "withdrawn_at": now.isoformat()},
                  council_id=council_id)
     return consent
-
-
-# --- The supplier's page of councils ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CouncilRelationship:
-    council: Council
-    open_requests: list[RequestView]
-    answered_requests: list[RequestView]
-    consent: SharingConsent | None  # the active one
-    consent_declaration: Declaration | None  # the declaration first shared under it
-    # The consent last withdrawn, when none is active ("You stopped sharing on ...").
-    withdrawn: SharingConsent | None = None
-
-
-def councils_of_supplier(session: Session, supplier_id: int, today: date
-                         ) -> list[CouncilRelationship]:
-    """Every council that has asked the supplier for a declaration, by name, with its open and
-    answered requests (as the supplier's home lists them) and the supplier's consent to share
-    with it: the active one, else the one last withdrawn."""
-    by_council: dict[int, list[RequestView]] = {}
-    for view in requests_for_supplier(session, supplier_id, today):
-        by_council.setdefault(view.request.council_id, []).append(view)
-    councils = {council.id: council for council in session.scalars(_all(
-        select(Council).where(Council.id.in_(by_council))))}
-    rows = []
-    for council_id, asked in by_council.items():
-        consent = active_consent(session, supplier_id, council_id)
-        rows.append(CouncilRelationship(
-            council=councils[council_id],
-            open_requests=[view for view in asked if view.status != STATUS_SUBMITTED],
-            answered_requests=[view for view in asked if view.status == STATUS_SUBMITTED],
-            consent=consent,
-            consent_declaration=session.get(Declaration, consent.declaration_id)
-            if consent is not None else None,
-            withdrawn=None if consent is not None else session.scalar(
-                select(SharingConsent)
-                .where(SharingConsent.supplier_id == supplier_id,
-                       SharingConsent.council_id == council_id)
-                .order_by(SharingConsent.withdrawn_at.desc()).limit(1))))
-    return sorted(rows, key=lambda row: row.council.name)
-
-
-def council_of_supplier(session: Session, supplier_id: int, council_id: int, today: date
-                        ) -> CouncilRelationship | None:
-    """One council the supplier works with, or None if it has never asked the supplier."""
-    return next((row for row in councils_of_supplier(session, supplier_id, today)
-                 if row.council.id == council_id), None)

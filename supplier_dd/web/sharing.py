@@ -13,7 +13,7 @@ from supplier_dd.infrastructure.notification_mailer import mailer_for
 from supplier_dd.models import Council, Declaration, DeclarationRequest
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.tenancy import acting_for
-from supplier_dd.services import ServiceError, notifications, sharing
+from supplier_dd.services import ServiceError, notifications, sharing, supplier_councils
 from supplier_dd.services.declarations import request_title
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
@@ -92,14 +92,15 @@ def share(request_id: int):
 @bp.route("/councils")
 @requires(Permission.SUPPLIER_PORTAL)
 def councils():
-    rows = sharing.councils_of_supplier(db.session, current_user.supplier_id, utcnow().date())
+    rows = supplier_councils.councils_of_supplier(db.session, current_user.supplier_id,
+                                                  utcnow().date())
     return render_template("supplier/councils.html", rows=rows, title="Councils you work with")
 
 
 @bp.route("/councils/<int:council_id>/stop-sharing", methods=["GET", "POST"])
 @requires(Permission.SUPPLIER_PORTAL)
 def stop_sharing(council_id: int):
-    row = sharing.council_of_supplier(db.session, current_user.supplier_id, council_id,
+    row = supplier_councils.council_of_supplier(db.session, current_user.supplier_id, council_id,
                                       utcnow().date())
     if row is None or row.consent is None:
         abort(404)

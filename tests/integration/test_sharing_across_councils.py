@@ -27,12 +27,8 @@ from supplier_dd.services.audit import verify as verify_chain
 from supplier_dd.services.councils import create_council
 from supplier_dd.services.declarations import current_declaration, request_for_supplier, submit
 from supplier_dd.services.risk import current_assessment
-from supplier_dd.services.sharing import (
-    councils_of_supplier,
-    share_declaration,
-    shareable_declaration,
-    withdraw_consent,
-)
+from supplier_dd.services.sharing import share_declaration, shareable_declaration, withdraw_consent
+from supplier_dd.services.supplier_councils import councils_of_supplier
 from tests.declaration_helpers import make_request
 from tests.factories import make_supplier, make_user
 from tests.unit.test_risk_scoring import BEST
