@@ -19,6 +19,7 @@ from supplier_dd.models.council import (
 from supplier_dd.models.declaration import Declaration, DeclarationRequest, EvidenceFile
 from supplier_dd.models.exclusion import DebarmentCheck, DebarmentEntry, ExclusionDecision
 from supplier_dd.models.feedback import RecommendationResponse, SupplierEvidenceFile
+from supplier_dd.models.identity_provider import IdentityProvider, IdentityProviderGroup
 from supplier_dd.models.imports import ImportBatch, RegistryStatement
 from supplier_dd.models.invitation import Invitation
 from supplier_dd.models.notification import DigestItem
@@ -54,6 +55,8 @@ from supplier_dd.models import tenancy  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "Council",
+    "IdentityProvider",
+    "IdentityProviderGroup",
     "CouncilOwned",
     "CouncilSupplier",
     "SharingConsent",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
             "(role IN ('officer', 'legal', 'safeguarding', 'admin')) = (council_id IS NOT NULL)",
             name="staff_have_council",
         ),
+        # One account per person at a provider: the ID token's issuer and subject (issue 18).
+        UniqueConstraint("sso_issuer", "sso_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +54,10 @@ class User(UserMixin, db.Model):
     totp_enrolled_at: Mapped[datetime | None]
     # The last 30-second step a code was accepted for: a code at or before it is refused.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Set for an account made or linked by the council's single sign-on (issue 18): the person
+    # signs in at the provider, never with a password here.
+    sso_issuer: Mapped[str | None] = mapped_column(String(500))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
 
     supplier = relationship("Supplier", back_populates="contacts")
     council = relationship("Council")

@@ -27,6 +27,7 @@ def blueprints():
         reports,
         risk,
         sharing,
+        single_sign_on,
         supplier,
         supplier_feedback,
         supplier_risk,
@@ -39,4 +40,5 @@ def blueprints():
             reports.bp, tenders.bp, account.bp, password_reset.bp, supplier_feedback.bp,
             officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
             corrective_actions.bp, exclusions.bp, evidence_verification.bp, two_factor.bp,
-            pack_targets.bp, consortium.bp, council_settings.bp, sharing.bp]
+            pack_targets.bp, consortium.bp, council_settings.bp, sharing.bp,
+            single_sign_on.bp]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -22,7 +19,7 @@ from supplier_dd.domain.roles import home_endpoint
 from supplier_dd.extensions import db, limiter
 from supplier_dd.models import User
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import ServiceError, audit, two_factor
+from supplier_dd.services import ServiceError, audit, single_sign_on, two_factor
 from supplier_dd.services.invitations import (
     InvitationError,
     accept_invitation,
@@ -34,7 +31,13 @@ from supplier_dd.web import user_sessions
 from supplier_dd.web.access import public
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.forms import SetPasswordForm, SignInForm
+from supplier_dd.web.safe_redirects import safe_next
 from supplier_dd.web.sign_in_limit import sign_in_attempts
+from supplier_dd.web.single_sign_on import (
+    SIGNED_IN_KEY,
+    provider_sign_out_url,
+    remember_provider_sign_out,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -57,23 +60,6 @@ def init_login_manager(manager: LoginManager) -> None:
         if user is not None and not user_sessions.is_live(user):
             return None  # signed out on the server, idle too long, or never issued by it
         return user
-
-
-# Control characters (C0, DEL, C1): a CR/LF in a Location header is header injection, and
-# Werkzeug refuses to send one, so following it answered 500 after signing the person in.
-_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never follow `next` to another host (open redirect)."""
-    if not target or _CONTROL_CHARACTER.search(target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -132,14 +118,18 @@ def sign_in():
         db.session.commit()
         error = "Enter a correct email address and password"
         form.password.errors = [error]
-    return render_template("auth/sign_in.html", form=form, error=error)
+    return render_template("auth/sign_in.html", form=form, error=error,
+                           sso_councils=single_sign_on.sign_in_choices(db.session))
 
 
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out():
+    provider_sign_out = None
     if current_user.is_authenticated:
         now = utcnow()
+        # Signed in through the council's provider: sign out there too, once signed out here.
+        provider_sign_out = provider_sign_out_url(session.get(SIGNED_IN_KEY))
         audit.record(
             db.session,
             "auth.sign_out",
@@ -152,6 +142,8 @@ def sign_out():
         db.session.commit()
     logout_user()
     session.clear()
+    if provider_sign_out:
+        return redirect(remember_provider_sign_out(provider_sign_out))
     flash("You have signed out")
     return redirect(url_for("auth.sign_in"))
 

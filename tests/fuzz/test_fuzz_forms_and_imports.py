@@ -77,6 +77,8 @@ NOT_FUZZED = {
     "sharing.share": "shown only for another council's request that a declaration the "
                      "supplier made for one council can answer",
     "sharing.stop_sharing": "shown only while the supplier shares with a council",
+    # Single sign-on (issue 18): tests/web/test_single_sign_on_settings.py posts it.
+    "single_sign_on.remove_group": "shown only beside a group the council's provider maps",
 }
 
 HOSTILE_SAMPLES = [

@@ -23,13 +23,14 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select, text
 
 from supplier_dd.extensions import db
-from supplier_dd.models import CouncilOwned, DigestItem, OutboxMessage, User
+from supplier_dd.models import Council, CouncilOwned, DigestItem, OutboxMessage, User
 from supplier_dd.models.tenancy import ALL_COUNCILS
 from tests.council_helpers import (
     SHARED_CONTACT,
@@ -46,6 +47,7 @@ from tests.helpers import FormClient, any_csrf_token
 from tests.plugins.apps import make_test_app
 from tests.plugins.databases import _truncate_all
 from tests.plugins.smtp import SmtpServer
+from tests.sso_helpers import configure, sso_sign_in, start_provider
 
 MARK_A, MARK_B = marker("A"), marker("B")
 CONSORTIUM_ADMIN = "partnership@consortium.example"
@@ -94,6 +96,32 @@ def world(db_backend, migrated_template, tmp_path_factory):
 def signed_in(world: World, email: str) -> FormClient:
     client = world.app.test_client()
     client.sign_in(email, PASSWORD)
+    return client
+
+
+# Council A's staff who signed in through A's single sign-on (issue 18), their accounts made by
+# it: they must be kept from B's records exactly as password accounts are.
+SSO_ROLES = ("sso:officer", "sso:admin")
+
+
+@pytest.fixture(scope="module")
+def council_a_provider(world, tmp_path_factory):
+    council = db.session.get(Council, FIRST_COUNCIL)
+    provider = start_provider(tmp_path_factory.mktemp("provider"), [council.short_name], ["A"])
+    configure(db.session, council, provider, datetime(2026, 12, 4, 9, 0))
+    db.session.commit()
+    yield council.short_name
+    provider.stop()
+
+
+def signed_in_as(world: World, role: str, request) -> FormClient:
+    """A client signed in as council A's person with the role: a password account, or for
+    "sso:<role>" one made by A's single sign-on."""
+    if not role.startswith("sso:"):
+        return signed_in(world, staff_email(role, "A"))
+    short_name = request.getfixturevalue("council_a_provider")
+    client = world.app.test_client()
+    sso_sign_in(client, short_name, role.removeprefix("sso:"), "A")
     return client
 
 
@@ -239,13 +267,13 @@ def council_rows(council_id: int) -> dict[str, list]:
 
 # --- The tests ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role", STAFF_ROLES)
-def test_another_councils_records_by_id_are_refused(world, role):
+@pytest.mark.parametrize("role", STAFF_ROLES + SSO_ROLES)
+def test_another_councils_records_by_id_are_refused(world, role, request):
     _complete_ids(world)
     app, b = world.app, world.b
     db.session.commit()
+    client = signed_in_as(world, role, request)
     before = council_rows(b["council"])
-    client = signed_in(world, staff_email(role, "A"))
     token = any_csrf_token(client)
     leaks = []
     for endpoint, method, rule in routes_with_ids(app):
@@ -359,11 +387,12 @@ def test_ending_another_persons_session_ends_nothing(world):
     assert ended is None
 
 
-@pytest.mark.parametrize("role", STAFF_ROLES)
-def test_nothing_of_another_council_in_any_page_list_export_or_file(world, role):
+@pytest.mark.parametrize("role", STAFF_ROLES + SSO_ROLES)
+def test_nothing_of_another_council_in_any_page_list_export_or_file(world, role, request):
     _complete_ids(world)
     app, a = world.app, world.a
-    client = signed_in(world, staff_email(role, "A"))
+    client = signed_in_as(world, role, request)
+    role = role.removeprefix("sso:")
     leaks, errors, shown = [], [], {}
     paths = [path for _endpoint, path in routes_without_ids(app)] + searches(world.b)
     for endpoint, method, rule in routes_with_ids(app):

@@ -7,12 +7,13 @@ them would be an IDOR hole.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from supplier_dd.models import Contract, ExclusionDecision, Tender
+from supplier_dd.models import Contract, Council, ExclusionDecision, Tender, User
 from tests.admin_helpers import add_outbox_message
 from tests.bulk_helpers import add_bulk_records
 from tests.declaration_helpers import add_declaration_records
@@ -21,6 +22,7 @@ from tests.feedback_helpers import add_feedback_records
 from tests.helpers import any_csrf_token
 from tests.programme_helpers import add_programme_records
 from tests.risk_helpers import add_risk_records, add_verification_records
+from tests.sso_helpers import configure, sso_email, sso_sign_in, start_provider
 
 ROLES = ["anonymous", "supplier", "officer", "legal", "admin", "safeguarding", "consortium_admin"]
 
@@ -82,6 +84,20 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "consortium.index": ("GET", "/consortium", CONSORTIUM_ONLY),
     "consortium.new_council": ("GET", "/consortium/councils/new", CONSORTIUM_ONLY),
     "council_settings.edit": ("GET", "/admin/council", ADMIN_ONLY),
+    # Single sign-on (issue 18). A council without a provider has no sign-in through one (404
+    # for everyone); the signed-out page with no provider to sign out of sends you on (302).
+    # The admin's page is the council's; adding a group with no name is 400, removing a group
+    # that does not exist says so on the page it returns to (302).
+    "single_sign_on.start": ("GET", "/sign-in/council/no-such-council", expect(
+        404, 404, 404, 404, 404)),
+    "single_sign_on.callback": ("GET", "/sign-in/council/no-such-council/callback", expect(
+        404, 404, 404, 404, 404)),
+    "single_sign_on.signed_out": ("GET", "/signed-out", expect(302, 302, 302, 302, 302)),
+    "single_sign_on.settings": ("GET", "/admin/council/single-sign-on", ADMIN_ONLY),
+    "single_sign_on.add_group": ("POST", "/admin/council/single-sign-on/groups",
+                                 expect(302, 403, 403, 403, 400)),
+    "single_sign_on.remove_group": ("POST", "/admin/council/single-sign-on/groups/999999/remove",
+                                    expect(302, 403, 403, 403, 302)),
     "pages.index": ("GET", "/", expect(302, 302, 302, 302, 302)),
     "pages.accessibility": ("GET", "/accessibility", PUBLIC),
     "pages.health": ("GET", "/healthz", PUBLIC),
@@ -434,10 +450,7 @@ def test_every_route_has_an_entry(app):
     assert not stale, f"matrix entries for routes that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_route_answers_by_role(app, client, world, role):
-    if role != "anonymous":
-        client.sign_in(f"{role}@example.org", PASSWORD)
+def route_failures(client, world, role) -> list[str]:
     token = None
     failures = []
     for endpoint, (method, url, expected) in MATRIX.items():
@@ -451,6 +464,32 @@ def test_route_answers_by_role(app, client, world, role):
             response = client.post(path, data={"csrf_token": token})
         if response.status_code != expected[role]:
             failures.append(f"{method} {path}: {response.status_code}, expected {expected[role]}")
+    return failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_answers_by_role(app, client, world, role):
+    if role != "anonymous":
+        client.sign_in(f"{role}@example.org", PASSWORD)
+    failures = route_failures(client, world, role)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ["officer", "legal", "safeguarding", "admin"])
+def test_accounts_made_by_single_sign_on_answer_as_their_role(client, session, world, role,
+                                                              tmp_path):
+    """An account made at first sign-in through the council's provider (issue 18) is the role
+    its group gives, no more: every route answers it as it answers a password account."""
+    council = session.get(Council, 1)
+    provider = start_provider(tmp_path, [council.short_name], [""])
+    try:
+        configure(session, council, provider, datetime(2026, 12, 4, 9, 0))
+        session.commit()
+        sso_sign_in(client, council.short_name, role)
+        assert session.scalar(select(User.sso_subject).where(User.email == sso_email(role)))
+        failures = route_failures(client, world, role)
+    finally:
+        provider.stop()
     assert not failures, "\n".join(failures)
 
 
