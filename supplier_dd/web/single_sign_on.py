@@ -131,6 +131,9 @@ def callback(short_name: str):
     council, provider = _council_with_provider(short_name)
     now = utcnow()
     pending = _take_pending(request.args.get("state", ""), council, now)
+    if pending is None and current_user.is_authenticated:
+        # Back to the callback after signing in (the browser's back button): already in.
+        return redirect(url_for(home_endpoint(current_user.role)))
     if pending is None:
         return _failed(council, "the sign-in state is unknown, already used or expired",
                        status=400)
