@@ -336,3 +336,36 @@ def test_a_misconfigured_issuer_is_found_when_the_admin_turns_sign_on_on(
     assert "could not be checked" in response.get_data(as_text=True)
     forget_provider(provider.issuer)
     assert client.get("/sign-in/council/westshire").status_code == 302  # the old one stands
+
+
+def test_a_code_issued_to_another_client_signs_nobody_in(client, session, westshire, provider,
+                                                         caplog):
+    """Someone hands the callback a code the provider issued to another service: the provider
+    will not exchange it for this client, and the person sees a page, not a 500."""
+    state = parse_qs(urlsplit(start(client)).query)["state"][0]
+    other = OpenIdClient(ProviderSettings(provider.issuer, "another-service", CLIENT_SECRET))
+    url = other.authorization_url("http://localhost/other/callback", "s" * 43, "n" * 43,
+                                  "v" * 43)
+    code = parse_qs(urlsplit(sign_in_through(url, "ann")).query)["code"][0]
+    with caplog.at_level(logging.WARNING):
+        response = client.get(f"/sign-in/council/westshire/callback?state={state}&code={code}")
+    assert response.status_code == 400
+    assert "You have not been signed in" in response.get_data(as_text=True)
+    assert "the provider refused the code" in caplog.text
+    assert account(session, PEOPLE["ann"]["email"]) is None
+    assert signed_in_as(client) is None
+
+
+def test_a_provider_whose_discovery_names_another_issuer_is_refused_at_sign_in(
+        client, session, westshire, provider, caplog):
+    from supplier_dd.models import IdentityProvider as StoredProvider
+
+    stored = session.scalar(select(StoredProvider))
+    stored.issuer = provider.issuer + "/"  # the provider says it is the issuer without the /
+    session.commit()
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/sign-in/council/westshire")
+    assert response.status_code == 400
+    assert "You have not been signed in" in response.get_data(as_text=True)
+    assert "names issuer" in caplog.text
+    assert audited(session, "auth.sso_failed")[-1].details["council"] == "westshire"
