@@ -35,13 +35,15 @@ $(ASSETS): package.json package-lock.json
 	touch $@
 
 # Debian packages the tests need: chromium for the browser tests, poppler-utils for pdftoppm,
-# a Java runtime for the W3C Nu Html Checker (npm's vnu-jar) that checks every page's HTML.
+# a Java runtime for the W3C Nu Html Checker (npm's vnu-jar) that checks every page's HTML;
+# and the service itself: pango, which WeasyPrint lays the tagged annual report out with.
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi liberation || missing="$$missing fonts-liberation"; \
+	dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages:$$missing"; \
