@@ -86,8 +86,15 @@ run: install assets db
 	SUPPLIER_DD_PARTNERSHIP_NAME="$${SUPPLIER_DD_PARTNERSHIP_NAME:-$(DEMO_PARTNERSHIP)}" \
 		$(BIN)/supplier-dd serve --host 127.0.0.1 --port $(PORT)
 
+# The suite runs on every CPU (pytest-xdist, a test file per worker so its module fixtures are
+# built once), except the reliability tests: they load a real server on purpose and run alone
+# afterwards, so other tests' load never decides their outcome. TEST_WORKERS=0 runs it all in one
+# process.
+TEST_WORKERS ?= auto
+
 test: install assets system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not reliability" $(PYTEST_ARGS)
+	$(BIN)/pytest -m reliability $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check supplier_dd tests bench

@@ -103,6 +103,20 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def pytest_sessionfinish(session):
+    # Under pytest-xdist each worker checks its share of the pages; the summary is printed once,
+    # by the process that started the workers, from what each sends back.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["axe_checked_pages"] = [list(checked) for checked in checked_pages]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    checked_pages.extend(tuple(checked) for checked in
+                         getattr(node, "workeroutput", {}).get("axe_checked_pages", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if checked_pages:
         terminalreporter.section("accessibility (axe-core) pages checked")

@@ -62,6 +62,19 @@ def pytest_report_header(config):
     return f"databases: SQLite only; PostgreSQL NOT tested ({_state.get('postgres_reason')})"
 
 
+def pytest_sessionfinish(session):
+    # Under pytest-xdist the workers run the tests: each says whether it used PostgreSQL.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["postgres_used"] = _state.get("postgres_used", False)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    if getattr(node, "workeroutput", {}).get("postgres_used"):
+        _state["postgres_used"] = True
+
+
 def pytest_terminal_summary(terminalreporter):
     if _state.get("postgres_used"):
         terminalreporter.write_line("Database tiers exercised: SQLite and PostgreSQL.", green=True)
