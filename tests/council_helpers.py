@@ -20,6 +20,7 @@ from supplier_dd.models import (
     Invitation,
     Supplier,
     Tender,
+    TransparencyStatement,
 )
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.risk import CorrectiveAction, ReviewQuery
@@ -47,6 +48,7 @@ from tests.feedback_helpers import add_feedback_records
 from tests.import_files import csv_bytes, register_rows
 from tests.programme_helpers import import_seed
 from tests.risk_helpers import add_risk_records, add_verification_records
+from tests.statement_helpers import add_statement_records
 
 STAFF_ROLES = ("officer", "legal", "admin", "safeguarding")
 SHARED_SUPPLIER = "Commonwealth Facilities Ltd"
@@ -159,8 +161,12 @@ def seed_council(session, council_id: int, tag: str,
         session.add(invitation)
         audit.record(session, "isolation.marker", audit.CLI, NOW, object_type="supplier",
                      object_id=own.id, details={"note": f"{mark} audit entry"})
+        statement_ids = add_statement_records(session, users["legal"], council_id)
+        draft = session.get(TransparencyStatement, statement_ids["draft_statement"])
+        draft.narratives = {**draft.narratives, "risk": f"{mark} statement paragraph"}
         session.flush()
         ids = {
+            **statement_ids,
             **declaration_ids, **risk_ids, **feedback_ids, **verification_ids, **bulk_ids,
             "outbox_message": outbox_message,
             "other_supplier": own.id, "own_supplier": own.id, "tender": tender.id,

@@ -62,6 +62,11 @@ class Permission(StrEnum):
     MANAGE_COUNCIL_SETTINGS = "manage_council_settings"
     # The partnership's councils: creating one with its first admin, and their counts.
     MANAGE_COUNCILS = "manage_councils"
+    # The council's Modern Slavery Transparency Statement (issue 19): officers, legal and admins
+    # draft it and write its narrative; legal (who take it to Cabinet) and admins submit it,
+    # record its approval and publish it.
+    EDIT_STATEMENT = "edit_statement"
+    APPROVE_STATEMENT = "approve_statement"
 
 
 _STAFF = frozenset({Role.OFFICER, Role.LEGAL, Role.SAFEGUARDING, Role.ADMIN})
@@ -90,6 +95,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.SET_PACK_TARGETS: frozenset({Role.ADMIN}),
     Permission.MANAGE_COUNCIL_SETTINGS: frozenset({Role.ADMIN}),
     Permission.MANAGE_COUNCILS: frozenset({Role.CONSORTIUM_ADMIN}),
+    Permission.EDIT_STATEMENT: frozenset({Role.OFFICER, Role.LEGAL, Role.ADMIN}),
+    Permission.APPROVE_STATEMENT: frozenset({Role.LEGAL, Role.ADMIN}),
 }
 
 

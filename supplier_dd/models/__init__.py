@@ -46,6 +46,7 @@ from supplier_dd.models.risk import (
 )
 from supplier_dd.models.risk_model_activation import RiskModelActivation
 from supplier_dd.models.shared_answer import SharedAnswer
+from supplier_dd.models.statement import TransparencyStatement
 from supplier_dd.models.supplier import Supplier
 from supplier_dd.models.user import User
 from supplier_dd.models.user_session import UserSession
@@ -56,6 +57,7 @@ from supplier_dd.models import tenancy  # noqa: E402,F401  isort: skip
 __all__ = [
     "Council",
     "IdentityProvider",
+    "TransparencyStatement",
     "IdentityProviderGroup",
     "CouncilOwned",
     "CouncilSupplier",

@@ -28,6 +28,7 @@ def blueprints():
         risk,
         sharing,
         single_sign_on,
+        statements,
         supplier,
         supplier_feedback,
         supplier_risk,
@@ -41,4 +42,4 @@ def blueprints():
             officer_feedback.bp, api.bp, api_keys.bp, bulk_requests.bp,
             corrective_actions.bp, exclusions.bp, evidence_verification.bp, two_factor.bp,
             pack_targets.bp, consortium.bp, council_settings.bp, sharing.bp,
-            single_sign_on.bp]
+            single_sign_on.bp, statements.bp]

@@ -41,6 +41,7 @@ from tests.feedback_helpers import add_crawl_feedback, add_feedback_records, cra
 from tests.import_files import LGTC_HEADERS, REGISTRY_HEADERS, csv_bytes, registry_row
 from tests.programme_helpers import NHDC_PLAN, add_programme_records
 from tests.risk_helpers import add_risk_records, add_verification_records
+from tests.statement_helpers import add_statement_records
 from tests.web.test_route_matrix import MATRIX
 
 pytestmark = pytest.mark.fuzz
@@ -196,6 +197,9 @@ def world(session):
                                                        utcnow()).token
     # The verify-evidence and withdraw forms (issue 16).
     ids.update(add_verification_records(session, own))
+    # Transparency statements (issue 19) in each state that has forms: a draft (edit, refresh,
+    # submit), a submitted one (approve, send back) and an approved one (publish, new version).
+    ids.update(add_statement_records(session, staff["legal"]))
     session.commit()
     return ids
 
@@ -211,6 +215,11 @@ def _pages(world: dict) -> list[str]:
     pages.append(f"/reset-password/{world['reset_token']}")
     pages.append(f"/admin/api-keys/{world['api_key']}/revoke")
     pages.append(f"/officer/tenders/{world['tender']}/bidders?q=Prospective")
+    for state in ("draft_statement", "submitted_statement", "approved_statement"):
+        pages.append(f"/reports/statements/{world[state]}")
+    pages.append(f"/reports/statements/{world['draft_statement']}/edit")
+    pages.append(f"/reports/statements/{world['submitted_statement']}/approve")
+    pages.append(f"/reports/statements/{world['submitted_statement']}/return")
     pages += [url for _what, url, _roles in crawl_feedback_pages(world)]
     # Closing the tender ends its other forms, so its close page comes after them.
     return sorted(set(pages), key=lambda page: (page.endswith("/close"), page))

@@ -155,7 +155,7 @@ ARGUMENTS = {
     "key_id": "api_key", "verification_id": "answer_verification", "file_id": "supplier_file",
     "user_id": "staff_user", "message_id": "outbox_message", "run_id": "pack_run",
     "session_id": "staff_session", "token": "import_token", "reference": "tender_reference",
-    "council_id": "council",
+    "council_id": "council", "statement_id": "draft_statement",
 }
 BY_ENDPOINT = {
     ("officer_declarations.view", "declaration_id"): "other_declaration",

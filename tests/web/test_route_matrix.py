@@ -370,6 +370,27 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/reports/cabinet/packs/999999",
         expect(302, 403, 404, 404, 404, safeguarding=403),
     ),
+    # The council's Transparency Statement (issue 19): officers, legal and admins draft and
+    # write it; legal and admins approve and publish it. No such statement: 404 for those who
+    # may act on one; everyone else is refused before the lookup. A published statement is for
+    # anyone: none for a council that does not exist.
+    "statements.index": ("GET", "/reports/statements",
+                         expect(302, 403, 200, 200, 200, safeguarding=403)),
+    **{f"statements.{name}": (method, f"/reports/statements/999999{suffix}",
+                              expect(302, 403, 404, 404, 404, safeguarding=403))
+       for name, method, suffix in (("view", "GET", ""), ("edit", "GET", "/edit"),
+                                    ("refresh", "POST", "/refresh"),
+                                    ("submit", "POST", "/submit"),
+                                    ("new_version", "POST", "/new-version"))},
+    **{f"statements.{name}": (method, f"/reports/statements/999999{suffix}",
+                              expect(302, 403, 403, 404, 404, safeguarding=403))
+       for name, method, suffix in (("approve", "GET", "/approve"),
+                                    ("send_back", "GET", "/return"),
+                                    ("publish", "POST", "/publish"))},
+    "statements.published": ("GET", "/statements/no-such-council/2025-26",
+                             expect(404, 404, 404, 404, 404)),
+    "statements.published_version": ("GET", "/statements/no-such-council/2025-26/v1",
+                                     expect(404, 404, 404, 404, 404)),
     "imports.index": ("GET", "/imports", PROCUREMENT),
     "imports.upload_contracts": ("GET", "/imports/contracts", PROCUREMENT),
     "imports.upload_registry": ("GET", "/imports/registry", ADMIN_ONLY),
