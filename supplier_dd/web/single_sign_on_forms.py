@@ -68,7 +68,7 @@ class GroupRoleForm(Form):
                     Length(max=200, message="Group must be 200 characters or fewer")])
     role = RadioField("Role it gives", widget=GovRadioInput(),
                       validators=[InputRequired(message="Choose the role this group gives")])
-    submit = SubmitField("Add group", widget=GovSubmitInput())
+    add_group = SubmitField("Add group", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

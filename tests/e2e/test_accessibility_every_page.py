@@ -22,19 +22,23 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from supplier_dd.domain.questionnaire import current_version
 from supplier_dd.models import (
     ApiKey,
     CabinetPackRun,
+    Council,
     Declaration,
     OutboxMessage,
     RemovedBidder,
     Supplier,
+    TransparencyStatement,
+    User,
 )
 from supplier_dd.models.base import utcnow
-from supplier_dd.services import password_resets
+from supplier_dd.models.tenancy import acting_for
+from supplier_dd.services import audit, password_resets, statements
 from supplier_dd.services.outbox import FAILED, enqueue
 from tests.admin_helpers import add_staff_invitation
 from tests.declaration_helpers import make_request
@@ -46,6 +50,7 @@ from tests.plugins.html_validator import checker_command, html_errors
 from tests.plugins.landmark_checks import content_outside_landmarks
 from tests.plugins.layout_checks import layout_problems
 from tests.plugins.page_checks import markup_in_visible_text
+from tests.statement_helpers import add_statement_records
 from tests.web.test_route_matrix import MATRIX, ROLES, world  # noqa: F401 - world is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -175,10 +180,20 @@ def crawl_world(world, session):  # noqa: F811
     # A password reset link that still works (issue 21), so its form is crawled too.
     reset = password_resets.request_reset(session, "officer@example.org", now)
     session.commit()
+    # Transparency statements in each state (issue 19), the approved one published.
+    legal = session.scalar(select(User).where(User.email == "legal@example.org"))
+    statement_ids = add_statement_records(session, legal)
+    with acting_for(session, 1):
+        published = session.get(TransparencyStatement, statement_ids["approved_statement"])
+        statements.publish(session, published, legal, now, audit.CLI)
+        statement_ids["published_statement"] = (
+            f"/statements/{session.get(Council, 1).short_name}/"
+            f"{statements.public_year(published)}")
+    session.commit()
     # The supplier's own accepted declaration, its feedback and one response (issue 15).
     feedback_ids = add_crawl_feedback(session, own)
     return {**world, "own_draft": draft.id, "running_pack": running.id,
-            "reset_token": reset.token, **feedback_ids}
+            "reset_token": reset.token, **feedback_ids, **statement_ids}
 
 
 def _extra_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -199,6 +214,20 @@ def _extra_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
     pages.append(("choose a new password", f"/reset-password/{ids['reset_token']}",
                   ("anonymous",)))
     pages += crawl_feedback_pages(ids)
+    statement = "/reports/statements/{}"
+    pages += [
+        ("statement: draft", statement.format(ids["draft_statement"]), STAFF_READING_PACKS),
+        ("statement: editing", statement.format(ids["draft_statement"]) + "/edit",
+         ("officer",)),
+        ("statement: submitted", statement.format(ids["submitted_statement"]), ("legal",)),
+        ("statement: recording the approval",
+         statement.format(ids["submitted_statement"]) + "/approve", ("legal",)),
+        ("statement: sending back", statement.format(ids["submitted_statement"]) + "/return",
+         ("legal",)),
+        ("statement: approved", statement.format(ids["approved_statement"]), ("admin",)),
+        ("statement: published, for anyone", ids["published_statement"],
+         ("anonymous", "officer")),
+    ]
     return pages
 
 
