@@ -156,6 +156,10 @@ class Settings:
     audit_checkpoint_cron: str = "7 * * * *"
     # Council staff with a password must set up a second step ("required") or may ("optional").
     staff_mfa: str = "required"
+    # The PKCS#12 bundle that signs each approved Transparency Statement's PDF (issue 19), and
+    # its passphrase. None: the PDFs are stored unsigned, and the pages say so.
+    signing_certificate: str | None = None
+    signing_passphrase: str | None = field(default=None, repr=False)
 
     def flask_config(self) -> dict:
         return {
@@ -274,6 +278,33 @@ def _staff_mfa(env: dict) -> str:
     return value
 
 
+def _signing_settings(env: dict) -> dict:
+    """A certificate that is set but cannot be used stops the service at start, rather than at
+    the first approval, when a council is waiting to publish."""
+    certificate = (env.get("SUPPLIER_DD_SIGNING_CERTIFICATE") or "").strip() or None
+    passphrase = env.get("SUPPLIER_DD_SIGNING_PASSPHRASE") or None
+    if certificate is None:
+        if passphrase:
+            raise ConfigError("SUPPLIER_DD_SIGNING_PASSPHRASE is set without "
+                              "SUPPLIER_DD_SIGNING_CERTIFICATE: set the certificate's path too, "
+                              "or neither.")
+        return {}
+    if not Path(certificate).is_file():
+        raise ConfigError(f"SUPPLIER_DD_SIGNING_CERTIFICATE {certificate!r} is not a file: give "
+                          "the path of the PKCS#12 (.p12 or .pfx) bundle that signs the "
+                          "statements, or unset it to store them unsigned.")
+    from supplier_dd.infrastructure.pdf_signing import SigningSetupError, load_pkcs12
+
+    try:
+        load_pkcs12(certificate, passphrase)
+    except SigningSetupError as error:
+        raise ConfigError(
+            f"SUPPLIER_DD_SIGNING_CERTIFICATE: {error}. Check the path and "
+            "SUPPLIER_DD_SIGNING_PASSPHRASE, or unset both to store the statements unsigned."
+        ) from None
+    return {"signing_certificate": certificate, "signing_passphrase": passphrase}
+
+
 def require_shared_rate_limits(settings: Settings, web_workers: int) -> None:
     """Refuse, in production, several web worker processes each keeping its own rate-limit
     counts in memory: every worker would allow the full limit, so N workers allow N times it."""
@@ -369,4 +400,5 @@ def load_settings(env: dict | None = None, instance_path: str | None = None) -> 
         ),
         **reminders,
         **_audit_settings(env, environment, instance, reminders["scheduler_timezone"]),
+        **_signing_settings(env),
     )

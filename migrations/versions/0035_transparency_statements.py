@@ -1,5 +1,6 @@
 """The council's Modern Slavery Transparency Statement (issue 19): one row per version of a
-year's statement, its narratives and figures, and its approval and publication.
+year's statement, its narratives and figures, its approval and publication, and the PDF
+edition stored at approval.
 
 Revision ID: 0035
 Revises: 0034
@@ -45,6 +46,10 @@ def upgrade():
         *_user("published_by_id"),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("pdf_filename", sa.String(length=100), nullable=True),
+        sa.Column("pdf_sha256", sa.String(length=64), nullable=True),
+        sa.Column("pdf_unsigned_sha256", sa.String(length=64), nullable=True),
+        sa.Column("pdf_signed", sa.Boolean(), nullable=True),
         sa.Column("council_id", sa.Integer(), nullable=False),
         sa.CheckConstraint("status IN ('draft', 'submitted', 'approved', 'published', "
                            "'superseded')", name=op.f("ck_transparency_statements_status_known")),

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -28,6 +37,10 @@ STATEMENT_STATUSES = (STATEMENT_DRAFT, STATEMENT_SUBMITTED, STATEMENT_APPROVED,
 FROZEN_COLUMNS = ("narratives", "figures", "figures_as_of", "start_year", "version",
                   "checksum", "approved_on", "approver_name", "approver_role",
                   "decision_reference", "council_id")
+# The PDF edition made at approval (services/statement_pdf.py). It needs what approval records
+# (who, when, the checksum), so it is made just after the status becomes approved, in the same
+# transaction: these columns may be filled once while NULL, never changed or emptied after.
+PDF_COLUMNS = ("pdf_filename", "pdf_sha256", "pdf_unsigned_sha256", "pdf_signed")
 
 
 class ApprovedStatementChanged(Exception):
@@ -75,6 +88,14 @@ class TransparencyStatement(CouncilOwned, db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("transparency_statements.id", ondelete="RESTRICT"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The PDF edition (PDF_COLUMNS): the stored file's name under <upload_dir>/statements, its
+    # SHA-256, the SHA-256 of the PDF before signing (rebuilding the approved version gives the
+    # same bytes), and whether the deployment's certificate signed it. active_history: the
+    # guard below must see the value being replaced, even if it was never loaded.
+    pdf_filename: Mapped[str | None] = mapped_column(String(100), active_history=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), active_history=True)
+    pdf_unsigned_sha256: Mapped[str | None] = mapped_column(String(64), active_history=True)
+    pdf_signed: Mapped[bool | None] = mapped_column(Boolean, active_history=True)
 
     created_by = relationship("User", foreign_keys=[created_by_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
@@ -97,6 +118,7 @@ def _approved_statements_never_change(session: Session, _context, _instances) ->
         if was_approved[0] not in (STATEMENT_APPROVED, STATEMENT_PUBLISHED, STATEMENT_SUPERSEDED):
             continue
         changed = [name for name in FROZEN_COLUMNS if state.attrs[name].history.has_changes()]
+        changed += [name for name in PDF_COLUMNS if _replaces_a_value(state.attrs[name].history)]
         if changed:
             raise ApprovedStatementChanged(
                 f"An approved statement never changes (tried to change {', '.join(changed)}): "
@@ -104,3 +126,7 @@ def _approved_statements_never_change(session: Session, _context, _instances) ->
     for statement in session.deleted:
         if isinstance(statement, TransparencyStatement) and statement.is_approved:
             raise ApprovedStatementChanged("An approved statement is never deleted")
+
+
+def _replaces_a_value(history) -> bool:
+    return history.has_changes() and any(old is not None for old in history.deleted)

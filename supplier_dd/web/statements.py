@@ -1,10 +1,25 @@
 """The council's Modern Slavery Transparency Statement (issue 19): staff draft, write, submit,
 approve and publish it here; once published anyone can read it at its public address, no
-sign-in, with the fields the Home Office registry asks for set out to copy."""
+sign-in, with the fields the Home Office registry asks for set out to copy. Approving a version
+stores its PDF edition (tagged for accessibility, signed when the deployment has a certificate),
+which staff and, once published, anyone can download."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from supplier_dd.domain.roles import Permission, can
@@ -14,7 +29,7 @@ from supplier_dd.models.base import utcnow
 from supplier_dd.models.statement import STATEMENT_DRAFT, STATEMENT_SUBMITTED
 from supplier_dd.reports import statement as content
 from supplier_dd.reports.data import financial_year_of
-from supplier_dd.services import ServiceError
+from supplier_dd.services import ServiceError, statement_pdf
 from supplier_dd.services import statements as service
 from supplier_dd.web.access import public, requires
 from supplier_dd.web.auditing import request_actor
@@ -203,15 +218,83 @@ def approve(statement_id: int):
         for name, problem in problems.items():
             getattr(form, name).errors = [problem]
         if not problems:
-            service.approve(db.session, statement, approval, current_user, utcnow(),
+            now = utcnow()
+            service.approve(db.session, statement, approval, current_user, now,
                             request_actor())
-            db.session.commit()
-            flash("The approval is recorded: this version of the statement can no longer "
-                  "change")
-            return redirect(url_for("statements.view", statement_id=statement.id))
+            try:
+                _store_pdf(statement, now)
+            except ServiceError as error:
+                db.session.rollback()
+                current_app.logger.error("Statement %s not approved: %s", statement_id, error)
+                flash_refusal(f"{error}, so the approval is not recorded and nothing has "
+                              "changed. Try again; if it happens again, tell your "
+                              "administrator.")
+            else:
+                db.session.commit()
+                flash("The approval is recorded: this version of the statement can no longer "
+                      "change")
+                return redirect(url_for("statements.view", statement_id=statement.id))
     return render_template("statements/approve.html", form=form, statement=statement,
                            year=service.year_of(statement),
                            title="Record the approval"), 400 if form.errors else 200
+
+
+# --- The PDF edition --------------------------------------------------------------------------
+
+
+def _settings():
+    return current_app.config["SUPPLIER_DD_SETTINGS"]
+
+
+def _registry_rows(council: Council, statement: TransparencyStatement, url: str) -> list[dict]:
+    return [{"key": {"text": label}, "value": {"text": text}} for label, text
+            in service.registry_fields(council, statement, url)]
+
+
+def print_edition(council: Council, statement: TransparencyStatement) -> str:
+    """The print edition's HTML, from the approved content alone (its address is the
+    configured base URL's, not this request's), so rebuilding it gives the same PDF."""
+    statement_url = _settings().base_url + url_for(
+        "statements.published_version", short_name=council.short_name,
+        year=service.public_year(statement), version=statement.version)
+    return render_template("statements/print.html", council=council, **_view_data(statement),
+                           registry_rows=_registry_rows(council, statement, statement_url),
+                           statement_url=statement_url)
+
+
+def print_base_url() -> str:
+    """Where the print edition's stylesheet is found: the static folder, on disk."""
+    return current_app.static_folder.rstrip("/") + "/"
+
+
+def _store_pdf(statement: TransparencyStatement, now) -> None:
+    html = print_edition(_council(), statement)
+    unsigned = statement_pdf.unsigned_pdf(html, print_base_url(), statement)
+    statement_pdf.sign_and_store(db.session, statement, unsigned, _settings(), now)
+
+
+def _send_pdf(council: Council, statement: TransparencyStatement, html_url: str):
+    try:
+        content = statement_pdf.stored_pdf(_settings().upload_dir, statement)
+    except statement_pdf.StoredPdfChanged as error:
+        current_app.logger.error("Statement %s PDF not served: %s", statement.id, error)
+        return render_template("statements/pdf_changed.html", council=council,
+                               statement=statement, year=service.year_of(statement),
+                               problem=str(error), html_url=html_url,
+                               title="The PDF cannot be served"), 409
+    return send_file(io.BytesIO(content), mimetype=statement_pdf.MEDIA_TYPE, as_attachment=True,
+                     download_name=statement_pdf.download_name(council, statement),
+                     max_age=0, etag=statement.pdf_sha256)
+
+
+@bp.route("/reports/statements/<int:statement_id>/statement.pdf")
+@requires(Permission.VIEW_REPORTS)
+def pdf(statement_id: int):
+    statement = _statement(statement_id)
+    if not statement.is_approved or statement.pdf_filename is None:
+        abort(404)
+    return _send_pdf(_council(), statement,
+                     url_for("statements.view", statement_id=statement.id))
 
 
 # --- The published statement, for anyone -----------------------------------------------------
@@ -229,8 +312,10 @@ def _public(short_name: str, year: str, version: int | None):
                           _external=True)
     return render_template(
         "statements/public.html", council=council, **_view_data(statement),
-        registry_rows=[{"key": {"text": label}, "value": {"text": text}} for label, text
-                       in service.registry_fields(council, statement, version_url)],
+        registry_rows=_registry_rows(council, statement, version_url),
+        pdf_url=url_for("statements.published_pdf", short_name=council.short_name,
+                        year=service.public_year(statement), version=statement.version)
+        if statement.pdf_filename else None,
         title=f"{council.name} Modern Slavery Transparency Statement "
               f"{service.year_of(statement).label}")
 
@@ -245,3 +330,16 @@ def published(short_name: str, year: str):
 @public
 def published_version(short_name: str, year: str, version: int):
     return _public(short_name, year, version)
+
+
+@bp.route("/statements/<short_name>/<year>/v<int:version>.pdf")
+@public
+def published_pdf(short_name: str, year: str, version: int):
+    found = service.published_statement(db.session, short_name, year, version)
+    if found is None or found[1].pdf_filename is None:
+        abort(404)
+    council, statement = found
+    g.header_council = council
+    return _send_pdf(council, statement, url_for(
+        "statements.published_version", short_name=council.short_name,
+        year=service.public_year(statement), version=version))

@@ -381,7 +381,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
        for name, method, suffix in (("view", "GET", ""), ("edit", "GET", "/edit"),
                                     ("refresh", "POST", "/refresh"),
                                     ("submit", "POST", "/submit"),
-                                    ("new_version", "POST", "/new-version"))},
+                                    ("new_version", "POST", "/new-version"),
+                                    ("pdf", "GET", "/statement.pdf"))},
     **{f"statements.{name}": (method, f"/reports/statements/999999{suffix}",
                               expect(302, 403, 403, 404, 404, safeguarding=403))
        for name, method, suffix in (("approve", "GET", "/approve"),
@@ -391,6 +392,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
                              expect(404, 404, 404, 404, 404)),
     "statements.published_version": ("GET", "/statements/no-such-council/2025-26/v1",
                                      expect(404, 404, 404, 404, 404)),
+    "statements.published_pdf": ("GET", "/statements/no-such-council/2025-26/v1.pdf",
+                                 expect(404, 404, 404, 404, 404)),
     "imports.index": ("GET", "/imports", PROCUREMENT),
     "imports.upload_contracts": ("GET", "/imports/contracts", PROCUREMENT),
     "imports.upload_registry": ("GET", "/imports/registry", ADMIN_ONLY),
