@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from supplier_dd.infrastructure.repeatable_zip import repeatable_zip
 from supplier_dd.infrastructure.spreadsheets import (
     filter_table,
     freeze_header,
@@ -270,20 +271,6 @@ def _evidence_index(workbook: Workbook, data: ReportData, refs: dict[str, str]) 
     writer.end_table(len(INDEX_COLUMNS))
 
 
-def _stable_zip(raw: bytes, stamp: datetime) -> bytes:
-    """Rewrite the archive with every entry dated `stamp`: zipfile otherwise stamps the clock."""
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as source, \
-            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return output.getvalue()
-
-
 def render_xlsx(data: ReportData) -> bytes:
     refs = data.figure_refs()
     workbook = Workbook(write_only=True)
@@ -311,4 +298,4 @@ def render_xlsx(data: ReportData) -> bytes:
     # ExcelWriter directly, because Workbook.save would overwrite `modified` with the clock.
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
-    return _stable_zip(raw.getvalue(), stamp)
+    return repeatable_zip(raw.getvalue(), stamp)
