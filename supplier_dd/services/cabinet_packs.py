@@ -76,12 +76,13 @@ def check_request(year_text: str, cover_date: date | None, author: str, version:
         year = FinancialYear.parse(year_text)
     except ReportInputError as error:
         raise ServiceError(str(error)) from None
+    # A year not started is the mistake to name first, before any cover date inside it.
+    if year.first_day > today:
+        raise ServiceError(f"The {year.label} financial year has not started yet.")
     cover_date = cover_date or today
     if cover_date < year.first_day:
         raise ServiceError(f"The cover date {cover_date:%d/%m/%Y} is before the {year.label} "
                            f"financial year starts on {year.first_day:%d/%m/%Y}.")
-    if year.first_day > today:
-        raise ServiceError(f"The {year.label} financial year has not started yet.")
     for label, text in (("The author", author), ("The version", version)):
         if problem := control_character_problem(label, text):
             raise ServiceError(problem)

@@ -38,6 +38,7 @@ from supplier_dd.models import CabinetPack, CabinetPackRun, Council
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.cabinet_pack import RUN_DONE, RUN_FAILED
 from supplier_dd.models.tenancy import act_for
+from supplier_dd.reports.covering_report import MEDIA_TYPE as DOCX_MEDIA_TYPE
 from supplier_dd.reports.data import FinancialYear, ReportInputError, financial_year_of
 from supplier_dd.services import ServiceError, audit, notifications
 from supplier_dd.services.action_plans import current_plan, list_plans
@@ -53,6 +54,7 @@ from supplier_dd.services.cabinet_packs import (
     start_run,
 )
 from supplier_dd.services.councils import council_name_for
+from supplier_dd.services.covering_reports import covering_report as build_covering_report
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
@@ -138,6 +140,18 @@ class CabinetPackForm(Form):
         return int(self.action_plan.data) if self.action_plan.data else None
 
 
+class CoveringReportForm(Form):
+    """Read from the query string (a GET form: it only downloads, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    year = StringField(
+        "Financial year", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the financial year, like 2025/26"), _read_year],
+    )
+
+
 def plan_choices() -> list[tuple[str, str]]:
     """The council's current plan first (the default), then the others, newest first."""
     current = current_plan(db.session)
@@ -170,10 +184,7 @@ def new_cabinet_pack():
         # Cabinet usually takes the pack for the year just ended.
         form.year.data = financial_year_of(today).previous.label
         form.cover_date.data = f"{today:%d/%m/%Y}"
-        council = db.session.get(Council, current_user.council_id) \
-            if current_user.council_id else None
-        form.author.data = ((council.pack_author if council else None)
-                            or current_user.name or current_user.email)
+        form.author.data = _default_author()
         form.version.data = "1.0"
     if form.validate_on_submit():
         try:
@@ -190,6 +201,37 @@ def new_cabinet_pack():
             _build_in_background(current_app._get_current_object(), run.id, request_actor())
             return redirect(url_for("reports.cabinet_run", run_id=run.id))
     return render_template("reports/new_cabinet_pack.html", form=form)
+
+
+def _default_author() -> str:
+    """The council's usual pack author, else the person asking."""
+    council = db.session.get(Council, current_user.council_id) \
+        if current_user.council_id else None
+    return ((council.pack_author if council else None)
+            or current_user.name or current_user.email)
+
+
+@bp.route("/cabinet/covering-report")
+@requires(Permission.GENERATE_REPORTS)
+def covering_report():
+    """The form, or with a year asked for, the Word document to download."""
+    form = CoveringReportForm(request.args)
+    if "year" not in request.args:
+        # Cabinet usually takes the pack for the year just ended.
+        form.year.data = financial_year_of(utcnow().date()).previous.label
+    elif form.validate():
+        settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+        try:
+            report = build_covering_report(db.session, form.year.data, utcnow().date(),
+                                           author=_default_author(),
+                                           fallback_council=settings.council_name)
+        except ServiceError as error:
+            form.year.errors = [*form.year.errors, str(error)]
+        else:
+            return send_file(io.BytesIO(report.content), mimetype=DOCX_MEDIA_TYPE,
+                             as_attachment=True, download_name=report.download_name,
+                             max_age=0)
+    return render_template("reports/covering_report.html", form=form)
 
 
 def _build_in_background(app: Flask, run_id: int, actor: audit.Actor) -> None:

@@ -354,6 +354,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/reports/cabinet/new",
         expect(302, 403, 403, 200, 200, safeguarding=403),
     ),
+    # The covering report for committee services (issue 19): a form, then the Word document.
+    "reports.covering_report": (
+        "GET",
+        "/reports/cabinet/covering-report",
+        expect(302, 403, 403, 200, 200, safeguarding=403),
+    ),
     "reports.cabinet_run": (
         "GET",
         "/reports/cabinet/runs/999999",
