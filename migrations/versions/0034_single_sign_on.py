@@ -48,17 +48,18 @@ def upgrade():
     )
     op.create_index("ix_identity_provider_groups_council_id", "identity_provider_groups",
                     ["council_id"])
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("sso_issuer", sa.String(length=500), nullable=True))
-        batch.add_column(sa.Column("sso_subject", sa.String(length=255), nullable=True))
-        batch.create_unique_constraint(op.f("uq_users_sso_issuer"), ["sso_issuer", "sso_subject"])
+    # Plain ADD COLUMN and a unique index, never a batch rebuild of `users`: on SQLite a rebuild
+    # drops the table, and with foreign keys on, every declaration's signatory (ON DELETE SET
+    # NULL) would be lost, breaking the seal each declaration was signed with.
+    op.add_column("users", sa.Column("sso_issuer", sa.String(length=500), nullable=True))
+    op.add_column("users", sa.Column("sso_subject", sa.String(length=255), nullable=True))
+    op.create_index("ix_users_sso_account", "users", ["sso_issuer", "sso_subject"], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint(op.f("uq_users_sso_issuer"), type_="unique")
-        batch.drop_column("sso_subject")
-        batch.drop_column("sso_issuer")
+    op.drop_index("ix_users_sso_account", table_name="users")
+    op.drop_column("users", "sso_subject")
+    op.drop_column("users", "sso_issuer")
     op.drop_index("ix_identity_provider_groups_council_id", table_name="identity_provider_groups")
     op.drop_table("identity_provider_groups")
     op.drop_index("ix_identity_providers_council_id", table_name="identity_providers")

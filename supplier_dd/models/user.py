@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplier_dd.extensions import db
@@ -24,7 +24,7 @@ class User(UserMixin, db.Model):
             name="staff_have_council",
         ),
         # One account per person at a provider: the ID token's issuer and subject (issue 18).
-        UniqueConstraint("sso_issuer", "sso_subject"),
+        Index("ix_users_sso_account", "sso_issuer", "sso_subject", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
