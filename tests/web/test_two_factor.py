@@ -32,7 +32,10 @@ def app_env():
 @pytest.fixture
 def clock(monkeypatch):
     """The time the code pages see, moved on by tests."""
-    state = {"now": utcnow().replace(microsecond=0)}
+    # Five seconds into a 30-second step, so a test that moves on a few seconds stays in the
+    # same step (a start at :27 moved on 5 s would be a new step, and a new code, 1 run in 6).
+    now = utcnow().replace(microsecond=0)
+    state = {"now": now - timedelta(seconds=now.second % 30) + timedelta(seconds=5)}
     monkeypatch.setattr("supplier_dd.web.two_factor.utcnow", lambda: state["now"])
     return state
 
