@@ -22,31 +22,37 @@ PNG_BYTES = (
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    # A fixed date: a zip written with the clock's differs every two seconds, and these bytes
+    # name parametrised tests, which pytest-xdist's workers must collect identically.
+    return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
+
 def docx_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
-            "[Content_Types].xml",
+            _entry("[Content_Types].xml"),
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
             'content-types"><Override PartName="/word/document.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(_entry("word/document.xml"), "<w:document/>")
     return buffer.getvalue()
 
 
 def odt_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr(_entry("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr(_entry("content.xml"), "<office:document-content/>")
     return buffer.getvalue()
 
 
 def plain_zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("payload.exe", EXE_BYTES)
+        archive.writestr(_entry("payload.exe"), EXE_BYTES)
     return buffer.getvalue()
 
 
