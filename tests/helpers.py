@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -95,6 +96,13 @@ class FormClient(FlaskClient):
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def words_of(response) -> str:
+    """The page's words as a reader sees them: no tags, entities read (& not &amp;), one space
+    between words, so a table row reads "S1 Suppliers with a contract ..."."""
+    without_tags = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()
 
 
 def any_csrf_token(client) -> str:

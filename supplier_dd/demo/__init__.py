@@ -146,6 +146,13 @@ from supplier_dd.demo.declarations import load_declarations  # noqa: E402
 
 STEPS.append(load_declarations)
 
+# The first district's two earlier years (issue 19), for the statement's trend charts: before
+# this year's declarations, so that each supplier's declarations, assessments and re-attestation
+# cycles follow each other in time.
+from supplier_dd.demo.history import load_history  # noqa: E402
+
+STEPS.insert(STEPS.index(load_declarations), load_history)
+
 from supplier_dd.demo.risk import load_risk  # noqa: E402
 
 STEPS.append(load_risk)

@@ -111,7 +111,8 @@ def demo_answers(supplier: Supplier, slug: str, profile: str, today: date) -> di
     return answers
 
 
-def _submit(ctx, request, user: User, answers: dict, when: datetime, revise_from=None):
+def submit_demo_declaration(ctx, request, user: User, answers: dict, when: datetime,
+                            revise_from=None):
     if revise_from is not None:
         draft = service.revise(ctx.session, None, revise_from, user, when)
     else:
@@ -174,14 +175,16 @@ def load_declarations(ctx) -> None:
             continue
         if slug in REVISED:
             earlier = now - timedelta(days=200)
-            first = _submit(ctx, request, contact,
+            first = submit_demo_declaration(ctx, request, contact,
                             demo_answers(supplier, slug, "fair", earlier.date()), earlier)
             later = now - timedelta(days=20)
-            _submit(ctx, request, contact, demo_answers(supplier, slug, profile, later.date()),
-                    later, revise_from=first)
+            submit_demo_declaration(
+                ctx, request, contact, demo_answers(supplier, slug, profile, later.date()),
+                later, revise_from=first)
             ctx.result.count("submitted declarations")
         else:
             when = now - timedelta(days=10 + position)
-            _submit(ctx, request, contact, demo_answers(supplier, slug, profile, when.date()), when)
+            submit_demo_declaration(
+                ctx, request, contact, demo_answers(supplier, slug, profile, when.date()), when)
         ctx.result.count("submitted declarations")
     session.flush()

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from supplier_dd.demo import load_suppliers_of, upsert_user
 from supplier_dd.demo.data import PARTNER_COUNCILS, REFUSED, SHARED, SUPPLIERS, DemoCouncil
-from supplier_dd.demo.declarations import _submit, demo_answers, start_draft
+from supplier_dd.demo.declarations import demo_answers, start_draft, submit_demo_declaration
 from supplier_dd.demo.risk import score_suppliers
 from supplier_dd.demo.sharing import consent_for, share_declaration, withdrawn_consent
 from supplier_dd.domain.roles import Role
@@ -148,7 +148,7 @@ def _load_council_declarations(ctx, partner: DemoCouncil) -> None:
         if profile == "draft":
             start_draft(ctx, request, contact, answers)
             continue
-        _submit(ctx, request, contact, answers, when)
+        submit_demo_declaration(ctx, request, contact, answers, when)
         ctx.result.count("submitted declarations")
 
 
@@ -192,7 +192,8 @@ def _refuse(ctx, council: Council, supplier: Supplier, slug: str,
     if _answered(request):
         return
     when = ctx.now - timedelta(days=ASKED_DAYS_AGO - 5)
-    _submit(ctx, request, contact, demo_answers(supplier, slug, "good", when.date()), when)
+    submit_demo_declaration(ctx, request, contact,
+                            demo_answers(supplier, slug, "good", when.date()), when)
     ctx.result.count("submitted declarations")
 
 

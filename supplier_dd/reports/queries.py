@@ -24,7 +24,12 @@ from sqlalchemy.orm import Session, aliased
 from supplier_dd.domain import exclusions as exclusion_rules
 from supplier_dd.domain.action_plans import Rag, is_overdue, parse_rag
 from supplier_dd.domain.charter import COMMITMENTS, Evidence, commitment_status
-from supplier_dd.domain.organisations import RELEVANT_TURNOVER_BANDS, TURNOVER_BANDS
+from supplier_dd.domain.organisations import (
+    RELEVANT_TURNOVER_BANDS,
+    TURNOVER_BANDS,
+    country_name,
+)
+from supplier_dd.domain.ppn import UNCLASSIFIED, industry_label
 from supplier_dd.domain.programme import (
     REFERRAL_TYPE_LABELS,
     TRAINING_GROUP_LABELS,
@@ -54,6 +59,7 @@ from supplier_dd.models import (
 from supplier_dd.models.attestation import SCHEDULE_COMPLETED
 from supplier_dd.models.declaration import STATUS_DRAFT, submitted_answers
 from supplier_dd.models.tenancy import acting_council
+from supplier_dd.reports import trends
 from supplier_dd.reports.data import (
     ACTION_PLAN,
     CHARTER,
@@ -77,6 +83,8 @@ from supplier_dd.reports.data import (
     percent_figure,
 )
 from supplier_dd.reports.editions import EDITION_1, EDITION_2, check_edition
+from supplier_dd.reports.statement import PolicyRecord
+from supplier_dd.reports.trends import YearValues
 from supplier_dd.services import exclusions, pack_targets
 from supplier_dd.services.action_plans import current_plan
 from supplier_dd.services.programme import latest_training
@@ -918,6 +926,78 @@ def _ppn_figures(session: Session, window: _Window) -> dict[str, Figure]:
     )}
 
 
+# --- the statement's own figures (issue 19) -------------------------------------------------------
+
+COUNTRIES_LISTED = 10
+
+
+def supply_chain_figures(session: Session, year: FinancialYear, as_of: date) -> list[Figure]:
+    """What the statement says about the council's supply chains and the pack does not count:
+    the suppliers with a live contract, the countries they are based in, and the contracts and
+    their value by PPN 02/23 category. Counted the pack's way (contracts live in the year)."""
+    window = _Window(year, min(year.last_day, as_of))
+    live = _contract_live_in(window)
+    period = window.period
+    supplier_ids = select(Contract.supplier_id).where(live, Contract.supplier_id.isnot(None))
+    suppliers = Figure(
+        "statement.suppliers", "Suppliers with a contract live in the year",
+        _count(session, select(func.count(func.distinct(Contract.supplier_id))).where(
+            live, Contract.supplier_id.isnot(None))),
+        f"distinct suppliers of the contracts live in {period}")
+    by_country = session.execute(
+        select(Supplier.country, func.count(Supplier.id))
+        .where(Supplier.id.in_(supplier_ids))
+        .group_by(Supplier.country).order_by(func.count(Supplier.id).desc(), Supplier.country)
+    ).all()
+    figures = [suppliers, Figure(
+        "statement.countries", "Countries those suppliers are based in",
+        sum(1 for country, _n in by_country if country),
+        "distinct countries of those suppliers")]
+    listed, rest = by_country[:COUNTRIES_LISTED], by_country[COUNTRIES_LISTED:]
+    for country, count in listed:
+        code = country or "unknown"
+        figures.append(Figure(
+            f"statement.country.{_slug(code)}",
+            f"Suppliers based in {country_name(country) if country else 'a country not recorded'}",
+            int(count), f"those suppliers whose country is {country or 'empty'}"))
+    if rest:
+        figures.append(Figure(
+            "statement.country.other", "Suppliers based in other countries",
+            sum(int(count) for _country, count in rest),
+            f"those suppliers in the countries after the {COUNTRIES_LISTED} with most"))
+    rows = session.execute(
+        select(Contract.ppn_industry, func.count(Contract.id),
+               func.coalesce(func.sum(Contract.value), 0))
+        .where(live).group_by(Contract.ppn_industry).order_by(Contract.ppn_industry)
+    ).all()
+    total_value = 0
+    for industry, count, value in sorted(rows, key=lambda row: industry_label(row[0])):
+        key = _slug(industry or UNCLASSIFIED)
+        label = industry_label(industry)
+        # The industry is worked out from each contract's category and CPV code (domain.ppn).
+        source = f"contracts live in the year whose PPN 02/23 industry is {industry or 'empty'}"
+        figures += [
+            Figure(f"statement.ppn.{key}.contracts", f"Contracts: {label}", int(count), source),
+            Figure(f"statement.ppn.{key}.value", f"Value of contracts: {label} (£)",
+                   int(round(value or 0)), "sum of the value of those contracts"),
+        ]
+        total_value += int(round(value or 0))
+    figures.append(Figure("statement.contracts_value",
+                          "Value of all contracts live in the year (£)", total_value,
+                          f"sum of the value of the contracts live in {period}"))
+    return figures
+
+
+def policy_records(session: Session, year: FinancialYear, as_of: date) -> list[PolicyRecord]:
+    """The Charter evidence the council recorded in the year: what it did and adopted."""
+    last = min(year.last_day, as_of)
+    return [PolicyRecord(row.commitment, row.evidenced_on, row.description)
+            for row in session.scalars(
+                select(CharterEvidence)
+                .where(CharterEvidence.evidenced_on.between(year.first_day, last))
+                .order_by(CharterEvidence.evidenced_on, CharterEvidence.id))]
+
+
 def _exclusion_figures(session: Session, window: _Window) -> dict[str, Figure]:
     first, last = window.year.first_day, window.last_counted_day
     decisions = exclusions.decision_counts(session, first, last)
@@ -996,6 +1076,51 @@ def _previous_values(session: Session, year: FinancialYear, edition: int = EDITI
     if procurement is not None:
         figures[procurement.key] = procurement
     return {key: figure.value for key, figure in figures.items()}
+
+
+def trend_history(session: Session, year: FinancialYear, as_of: date, edition: int = EDITION_1
+                  ) -> tuple[list[YearValues], tuple[str, ...], dict[str, str]]:
+    """The measures the trend charts show (reports/trends.py) for `year` and the
+    trends.YEARS_SHOWN - 1 years before it, oldest first, each counted the way this year's pack
+    counts (so last year's point is the pack's "last year" column); `year` at `as_of`.
+
+    Also the risk band keys in the pack's order, and the pack keys the charts' own keys stand
+    for (the all-staff training measure is the all-staff course the year recorded).
+    """
+    band_keys = [_band_key(b) for b in (*RESIDUAL_BANDS, KNOCK_OUT_LABEL)]
+    if check_edition(edition) == EDITION_2:
+        band_keys.append(AWAITING_KEY)
+    band_keys.append("risk.not_assessed")
+    history: list[YearValues] = []
+    aliases: dict[str, str] = {}
+    first = FinancialYear(year.start_year - trends.YEARS_SHOWN + 1)
+    for start in range(first.start_year, year.start_year + 1):
+        each = FinancialYear(start)
+        window = _Window(each, min(each.last_day, as_of))
+        figures = _measured(session, window, edition)
+        training, _rows = _training(session, window)
+        procurement = _procurement_training(training)
+        if procurement is not None:
+            figures[procurement.key] = procurement
+        all_staff = next((f for f in training if f.key.startswith("training.all_staff.")
+                          and f.key.endswith(".share")), None)
+        if all_staff is not None:
+            figures[trends.ALL_STAFF_TRAINING_KEY] = all_staff
+            if each == year:
+                aliases[trends.ALL_STAFF_TRAINING_KEY] = all_staff.key
+        history.append(trends.YearValues(
+            each.label, {key: figure.value for key, figure in figures.items()},
+            {key: figure.label for key, figure in figures.items()}))
+    return history, tuple(band_keys), aliases
+
+
+def report_trends(session: Session, year: FinancialYear, as_of: date, edition: int,
+                  refs: dict[str, str]) -> tuple[trends.Trend, ...]:
+    """The four trend charts for the year's pack or statement, each series carrying this
+    year's pack reference for its measure."""
+    history, band_keys, aliases = trend_history(session, year, as_of, edition)
+    refs = {**refs, **{alias: refs[key] for alias, key in aliases.items() if key in refs}}
+    return trends.build_trends(history, refs, band_keys)
 
 
 def build_report_data(

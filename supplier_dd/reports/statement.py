@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from supplier_dd.reports.data import Figure, FigureGroup, ReportData, format_value
+from supplier_dd.reports.trends import Trend, trends_from_json
 
 # The six areas of the s.54 statutory guidance (Transparency in Supply Chains, 2017, 2023
 # update), in the order the registry's form lists them.
@@ -38,6 +40,8 @@ AREA_TITLES = {
 }
 AREAS = tuple(AREA_TITLES)
 NARRATIVE_MAX = 5000
+# The statement's own figures are S1, S2, ...; the pack's keep their F-numbers.
+OWN_REF_PREFIX = "S"
 
 # Which of the pack's figure groups evidence each area, by the group's title as the pack prints
 # it (reports/queries.py); a group a pack edition does not have is simply absent.
@@ -94,6 +98,15 @@ class StatementFigure:
 
 
 @dataclass(frozen=True)
+class PolicyRecord:
+    """A Charter evidence record of the year, as the policies area lists it."""
+
+    commitment: int
+    evidenced_on: date
+    description: str
+
+
+@dataclass(frozen=True)
 class Progress:
     """A key performance indicator against last year's statement."""
 
@@ -105,16 +118,37 @@ class Progress:
 
 @dataclass(frozen=True)
 class StatementFigures:
-    """Everything computed in a statement: the figures of each area and the progress since last
-    year. Stored as JSON with the statement and frozen at approval."""
+    """Everything computed in a statement: the figures of each area, the progress since last
+    year and the five-year trend charts. Stored as JSON with the statement and frozen at
+    approval."""
 
     by_area: dict[str, tuple[StatementFigure, ...]]
     progress: tuple[Progress, ...]
+    trends: tuple[Trend, ...] = ()
+    policy_records: tuple[PolicyRecord, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        return {"by_area": {area: [asdict(f) for f in figures]
-                            for area, figures in self.by_area.items()},
-                "progress": [asdict(p) for p in self.progress]}
+        data: dict[str, Any] = {"by_area": {area: [asdict(f) for f in figures]
+                                            for area, figures in self.by_area.items()},
+                                "progress": [asdict(p) for p in self.progress]}
+        # Statements drafted before the charts and the statement's own figures have neither
+        # key: their content (and so their checksum) stays what was approved.
+        if self.trends:
+            data["trends"] = [trend.as_json() for trend in self.trends]
+        if self.policy_records:
+            data["policy_records"] = [
+                {**asdict(record), "evidenced_on": record.evidenced_on.isoformat()}
+                for record in self.policy_records]
+        return data
+
+    def own_figures(self) -> tuple[StatementFigure, ...]:
+        """The figures the statement counted itself (S1, S2, ...), in order: the pack's
+        evidence index does not list them, so the statement lists them with their sources."""
+        return tuple(figure for figures in self.by_area.values() for figure in figures
+                     if figure.ref.startswith(OWN_REF_PREFIX))
+
+    def trend(self, key: str) -> Trend | None:
+        return next((trend for trend in self.trends if trend.key == key), None)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StatementFigures:
@@ -125,11 +159,20 @@ class StatementFigures:
                                     previous_display=p["previous_display"],
                                     change_display=p["change_display"],
                                     target_display=p["target_display"])
-                           for p in data["progress"]))
+                           for p in data["progress"]),
+            trends=trends_from_json(data.get("trends")),
+            policy_records=tuple(
+                PolicyRecord(item["commitment"], date.fromisoformat(item["evidenced_on"]),
+                             item["description"])
+                for item in data.get("policy_records", ())))
 
 
-def statement_figures(report: ReportData) -> StatementFigures:
-    """The statement's figures, drawn from the year's pack data."""
+def statement_figures(report: ReportData, trends: tuple[Trend, ...] = (),
+                      supply_chain: tuple[Figure, ...] = (),
+                      policy_records: tuple[PolicyRecord, ...] = ()) -> StatementFigures:
+    """The statement's figures, drawn from the year's pack data; its trend charts; and what it
+    counts that the pack does not (the supply chain: numbered S1, S2, ...) and the policies
+    recorded in the year."""
     refs = report.figure_refs()
     groups: dict[str, FigureGroup] = {group.title: group for group in (
         *report.transparency, report.risk_bands, *report.training, report.action_plan.summary)}
@@ -149,10 +192,15 @@ def statement_figures(report: ReportData) -> StatementFigures:
     progress = tuple(Progress(StatementFigure.of(kpi.figure, refs), kpi.previous_display(),
                               kpi.change_display(), kpi.target_display())
                      for kpi in report.summary)
-    return StatementFigures(
-        by_area={area: tuple(StatementFigure.of(f, refs) for f in _once(figures))
-                 for area, figures in by_area.items()},
-        progress=progress)
+    own_refs = {figure.key: f"{OWN_REF_PREFIX}{number}"
+                for number, figure in enumerate(supply_chain, start=1)}
+    statement_by_area = {area: tuple(StatementFigure.of(f, refs) for f in _once(figures))
+                         for area, figures in by_area.items()}
+    statement_by_area[STRUCTURE] = (
+        tuple(StatementFigure.of(f, own_refs) for f in supply_chain)
+        + statement_by_area[STRUCTURE])
+    return StatementFigures(by_area=statement_by_area, progress=progress, trends=trends,
+                            policy_records=policy_records)
 
 
 def _once(figures: list[Figure]) -> list[Figure]:

@@ -28,7 +28,12 @@ from supplier_dd.models.tenancy import across_councils, acting_council
 from supplier_dd.reports import statement as content
 from supplier_dd.reports.data import FinancialYear, ReportInputError
 from supplier_dd.reports.editions import default_edition
-from supplier_dd.reports.queries import build_report_data
+from supplier_dd.reports.queries import (
+    build_report_data,
+    policy_records,
+    report_trends,
+    supply_chain_figures,
+)
 from supplier_dd.services import ServiceError, audit
 
 APPROVAL_FIELD_MAX = 200
@@ -58,9 +63,15 @@ def get(session: Session, statement_id: int) -> TransparencyStatement | None:
 def _figures_for(session: Session, council: Council, year: FinancialYear, today: date
                  ) -> tuple[dict, date]:
     as_of = min(today, year.last_day)
+    edition = default_edition(year)
+    # The statement quotes figures, not evidence rows: a short row limit keeps drafting quick.
     report = build_report_data(session, year, as_of, council.pack_author or council.name,
-                               council=council.name, edition=default_edition(year))
-    return content.statement_figures(report).as_json(), as_of
+                               council=council.name, edition=edition, row_limit=1)
+    trends = report_trends(session, year, as_of, edition, report.figure_refs())
+    figures = content.statement_figures(
+        report, trends, supply_chain=tuple(supply_chain_figures(session, year, as_of)),
+        policy_records=tuple(policy_records(session, year, as_of)))
+    return figures.as_json(), as_of
 
 
 def _open_version(session: Session, start_year: int) -> TransparencyStatement | None:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from supplier_dd.domain.organisations import TURNOVER_BANDS, country_name
 from supplier_dd.domain.ppn import industry_label
 from supplier_dd.domain.roles import Permission, can
+from supplier_dd.reports import charts
 from supplier_dd.services.two_factor import must_enrol
 from supplier_dd.web.council_scope import header_council
 
@@ -103,6 +104,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(industry_label, "ppn_industry")
 
     app.add_template_global(turnover_label)
+    app.add_template_global(charts.layout, "chart_layout")
 
     def _header_name(settings) -> str:
         council = header_council()

@@ -72,13 +72,16 @@ def _declarations_seen(session, council_id: int, supplier_name: str) -> set[int]
 
 
 def _first_district_declaration(session, supplier_name: str) -> Declaration:
+    """The supplier's latest declaration to the first district (it has declared in earlier
+    years too): the one it shares."""
     first = _council(session, _first_short_name(session))
     return session.scalar(
         select(Declaration)
         .join(DeclarationRequest, DeclarationRequest.id == Declaration.request_id)
         .join(Supplier, Supplier.id == Declaration.supplier_id)
         .where(Supplier.name == supplier_name, Declaration.status == STATUS_SUBMITTED,
-               DeclarationRequest.council_id == first.id))
+               DeclarationRequest.council_id == first.id)
+        .order_by(Declaration.submitted_at.desc(), Declaration.id.desc()).limit(1))
 
 
 def _first_short_name(session) -> str:

@@ -30,7 +30,7 @@ from supplier_dd.services.reminders import (
     schedule_after_submission,
 )
 from tests.factories import PASSWORD, make_supplier, make_user
-from tests.helpers import text_of
+from tests.helpers import text_of, words_of
 
 
 def at_seven(day: date) -> datetime:
@@ -566,6 +566,6 @@ def test_the_demo_council_shows_its_overdue_suppliers_as_overdue_on_the_dashboar
     assert len(overdue) >= 3  # the demo's paving, garments and agency suppliers
 
     client.sign_in("officer@council.example", "demo-password-for-tests")
-    page = client.get("/officer/risk/?overdue=1").get_data(as_text=True)
+    page = words_of(client.get("/officer/risk/?overdue=1"))
     for name in overdue:
         assert name in page

@@ -4,6 +4,7 @@ however; a new version supersedes it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from supplier_dd.models import AuditEntry, TransparencyStatement
 from supplier_dd.models.statement import ApprovedStatementChanged
 from supplier_dd.reports.statement import AREAS
 from tests.factories import PASSWORD, make_user
-from tests.helpers import FormClient, any_csrf_token, text_of
+from tests.helpers import FormClient, any_csrf_token, text_of, words_of
 
 YEAR = "2025/26"
 NARRATIVES = {area: f"Our {area.replace('_', ' ')} paragraph for the year." for area in AREAS}
@@ -103,12 +104,21 @@ def test_every_figure_is_a_reference_into_the_evidence_index(app, session, staff
     officer = signed_in(app, "officer")
     statement_id = start(officer)
     statement = statement_row(session, statement_id)
-    refs = [figure["ref"] for figures in statement.figures["by_area"].values()
-            for figure in figures]
-    assert refs and all(ref.startswith("F") and ref[1:].isdigit() for ref in refs)
-    page = text_of(officer.get(f"/reports/statements/{statement_id}"))
+    figures = [figure for figures in statement.figures["by_area"].values()
+               for figure in figures]
+    refs = [figure["ref"] for figure in figures]
+    # The pack's figures by their F-number; the statement's own (S1, S2, ...) are listed in
+    # the statement with what each counts.
+    assert refs and all(re.fullmatch(r"[FS]\d+", ref) for ref in refs)
+    assert any(ref.startswith("F") for ref in refs) and any(ref.startswith("S") for ref in refs)
+    page = words_of(officer.get(f"/reports/statements/{statement_id}"))
     assert "evidence index" in page
     assert refs[0] in page
+    sources = page.split("Figures counted for this statement, and what each counts", 1)[1]
+    for figure in figures:
+        if figure["ref"].startswith("S"):
+            assert f'{figure["ref"]} {figure["label"]}' in sources
+            assert figure["source"] in sources
 
 
 def test_an_approved_statement_cannot_be_changed_through_any_route(app, session, staff):
