@@ -24,6 +24,8 @@ from supplier_dd.domain.charter import COMMITMENTS
 
 COUNT = "count"
 PERCENT = "percent"
+# Whole pounds (the statement's contract values); the pack's figures are counts and shares.
+POUNDS = "pounds"
 NOT_RECORDED = "Not recorded"
 
 # Section keys and the headings a Cabinet paper reads in this order (PDF and XLSX share them).
@@ -145,8 +147,8 @@ class Figure:
     inputs: tuple[str, ...] = ()
 
     def __post_init__(self):
-        if self.unit not in (COUNT, PERCENT):
-            raise ValueError(f"Figure {self.key}: unit must be {COUNT} or {PERCENT}")
+        if self.unit not in (COUNT, PERCENT, POUNDS):
+            raise ValueError(f"Figure {self.key}: unit must be {COUNT}, {PERCENT} or {POUNDS}")
 
     @property
     def recorded(self) -> bool:
@@ -161,6 +163,8 @@ def format_value(value: int | float | None, unit: str, missing: str = NOT_RECORD
         return missing
     if unit == PERCENT:
         return f"{value:.1f}%"
+    if unit == POUNDS:
+        return f"£{value:,}"
     return f"{value:,}"
 
 

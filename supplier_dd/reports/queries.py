@@ -65,6 +65,7 @@ from supplier_dd.reports.data import (
     CHARTER,
     CHARTER_COMMITMENTS,
     NOT_EVIDENCED,
+    POUNDS,
     TRAINING,
     TRANSPARENCY,
     ActionPlanSection,
@@ -978,13 +979,13 @@ def supply_chain_figures(session: Session, year: FinancialYear, as_of: date) -> 
         source = f"contracts live in the year whose PPN 02/23 industry is {industry or 'empty'}"
         figures += [
             Figure(f"statement.ppn.{key}.contracts", f"Contracts: {label}", int(count), source),
-            Figure(f"statement.ppn.{key}.value", f"Value of contracts: {label} (£)",
-                   int(round(value or 0)), "sum of the value of those contracts"),
+            Figure(f"statement.ppn.{key}.value", f"Value of contracts: {label}",
+                   int(round(value or 0)), "sum of the value of those contracts", POUNDS),
         ]
         total_value += int(round(value or 0))
     figures.append(Figure("statement.contracts_value",
-                          "Value of all contracts live in the year (£)", total_value,
-                          f"sum of the value of the contracts live in {period}"))
+                          "Value of all contracts live in the year", total_value,
+                          f"sum of the value of the contracts live in {period}", POUNDS))
     return figures
 
 

@@ -42,6 +42,10 @@ AREAS = tuple(AREA_TITLES)
 NARRATIVE_MAX = 5000
 # The statement's own figures are S1, S2, ...; the pack's keep their F-numbers.
 OWN_REF_PREFIX = "S"
+# Its contracts by PPN 02/23 category (reports/queries.supply_chain_figures): for each category,
+# statement.ppn.<category>.contracts labelled "Contracts: <category>" and .value.
+PPN_KEY_PREFIX = "statement.ppn."
+PPN_CONTRACTS_LABEL = "Contracts: "
 
 # Which of the pack's figure groups evidence each area, by the group's title as the pack prints
 # it (reports/queries.py); a group a pack edition does not have is simply absent.
@@ -98,6 +102,13 @@ class StatementFigure:
 
 
 @dataclass(frozen=True)
+class PpnCategory:
+    label: str
+    contracts: StatementFigure
+    value: StatementFigure
+
+
+@dataclass(frozen=True)
 class PolicyRecord:
     """A Charter evidence record of the year, as the policies area lists it."""
 
@@ -140,6 +151,21 @@ class StatementFigures:
                 {**asdict(record), "evidenced_on": record.evidenced_on.isoformat()}
                 for record in self.policy_records]
         return data
+
+    def area_table(self, area: str) -> tuple[StatementFigure, ...]:
+        """The area's figures for its table: the supply chain's contracts by PPN 02/23
+        category have a table of their own (ppn_categories)."""
+        return tuple(figure for figure in self.by_area.get(area, ())
+                     if not figure.key.startswith(PPN_KEY_PREFIX))
+
+    def ppn_categories(self) -> tuple[PpnCategory, ...]:
+        """Each PPN 02/23 category's contracts and their value, side by side."""
+        figures = {figure.key: figure for figure in self.by_area.get(STRUCTURE, ())}
+        return tuple(
+            PpnCategory(figure.label.removeprefix(PPN_CONTRACTS_LABEL), figure,
+                        figures[figure.key.removesuffix(".contracts") + ".value"])
+            for figure in figures.values()
+            if figure.key.startswith(PPN_KEY_PREFIX) and figure.key.endswith(".contracts"))
 
     def own_figures(self) -> tuple[StatementFigure, ...]:
         """The figures the statement counted itself (S1, S2, ...), in order: the pack's

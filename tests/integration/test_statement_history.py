@@ -27,7 +27,7 @@ from supplier_dd.reports.trends import (
 )
 from supplier_dd.services import audit
 from supplier_dd.services import statements as service
-from tests.helpers import FormClient, text_of
+from tests.helpers import FormClient, text_of, words_of
 
 
 @pytest.fixture
@@ -124,6 +124,15 @@ def test_the_statement_page_draws_each_chart_with_its_words_and_table(app, demo_
             "&#39;", "'")
         assert f'id="chart-{trend.key}-data"' in html
     text = text_of(response)
+    # The supply chain: each PPN 02/23 category's contracts and value, with their references.
+    categories = figures.ppn_categories()
+    assert len(categories) >= 5
+    words = words_of(response)
+    table = words.split("Contracts live in the year by PPN 02/23 category", 1)[1]
+    for category in categories:
+        assert (f"{category.label} {category.contracts.display} ({category.contracts.ref}) "
+                f"{category.value.display} ({category.value.ref})") in table
+        assert category.value.display.startswith("£")
     coverage = figures.trend(COVERAGE).series[0]
     assert f"{coverage.label} ({coverage.ref})" in text
     for point in coverage.points:

@@ -19,6 +19,7 @@ from supplier_dd.infrastructure.accessible_pdf import _structure_elements
 from supplier_dd.infrastructure.pdf_signing import NOT_SIGNED, validate_signature
 from supplier_dd.models import AuditEntry, Council
 from supplier_dd.models.statement import ApprovedStatementChanged
+from supplier_dd.reports.statement import StatementFigures
 from supplier_dd.services import statement_pdf
 from supplier_dd.web.statements import print_base_url, print_edition
 from tests.helpers import text_of
@@ -117,6 +118,19 @@ def test_the_approved_statement_is_a_tagged_pdf_with_its_content(app, session):
     first_ref = statement.figures["by_area"]["risk"][0]["ref"]
     assert f"{first_ref} " in text
     assert "Page 1 of" in text
+
+
+def test_each_trend_chart_is_a_pdf_figure_whose_alternative_text_says_what_it_shows(
+        app, session):
+    statement_id = approved_statement(app, session)
+    trends = StatementFigures.from_json(statement_row(session, statement_id).figures).trends
+    assert len(trends) == 4
+    with pikepdf.open(io.BytesIO(staff_pdf(app, statement_id).get_data())) as document:
+        alternatives = [str(figure.get("/Alt", "")) for figure in
+                        _structure_elements(document.Root.StructTreeRoot, "/Figure")]
+    assert sorted(alternatives) == sorted(trend.text_alternative() for trend in trends)
+    assert all(alternative.startswith(trend.title) for alternative, trend in zip(
+        sorted(alternatives), sorted(trends, key=lambda t: t.text_alternative()), strict=True))
 
 
 def test_the_pdf_is_signed_by_the_council_and_a_changed_byte_shows(app, session, council_ca):
