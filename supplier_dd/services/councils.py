@@ -44,6 +44,15 @@ def council_by_id(session: Session, council_id: int) -> Council | None:
     return session.get(Council, council_id)
 
 
+def council_by_short_name(session: Session, short_name: str | None) -> Council | None:
+    """The council a public address names (its sign-in page, its published statement),
+    whichever council the session acts for."""
+    if not short_name:
+        return None
+    return session.scalar(across_councils(select(Council).where(
+        Council.short_name == short_name)))
+
+
 def council_name_for(session: Session, fallback: str, council_id: int | None = None) -> str:
     """The name an email or a pack gives the council it speaks for: the council asked for, else
     the one the session acts for, else `fallback` (the deployment's SUPPLIER_DD_COUNCIL_NAME:

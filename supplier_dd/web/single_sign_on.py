@@ -37,9 +37,9 @@ from supplier_dd.infrastructure.openid import (
 )
 from supplier_dd.models import Council, IdentityProvider
 from supplier_dd.models.base import utcnow
-from supplier_dd.models.tenancy import across_councils
 from supplier_dd.services import ServiceError, audit
 from supplier_dd.services import single_sign_on as service
+from supplier_dd.services.councils import council_by_short_name
 from supplier_dd.web import user_sessions
 from supplier_dd.web.access import public, requires
 from supplier_dd.web.auditing import request_actor
@@ -70,8 +70,7 @@ def _redirect_uri(council: Council) -> str:
 
 
 def _council_with_provider(short_name: str) -> tuple[Council, IdentityProvider]:
-    council = db.session.scalar(across_councils(
-        db.select(Council).where(Council.short_name == short_name)))
+    council = council_by_short_name(db.session, short_name)
     provider = service.provider_of(db.session, council.id) if council is not None else None
     if provider is None or not provider.enabled:
         abort(404)
@@ -185,8 +184,7 @@ def provider_sign_out_url(signed_in: dict | None) -> str | None:
     here (RP-initiated logout); None for a password sign-in or a provider without it."""
     if not signed_in:
         return None
-    council = db.session.scalar(across_councils(
-        db.select(Council).where(Council.short_name == signed_in.get("council"))))
+    council = council_by_short_name(db.session, signed_in.get("council"))
     provider = service.provider_of(db.session, council.id) if council is not None else None
     if provider is None or not provider.enabled:
         return None
