@@ -35,6 +35,7 @@ from supplier_dd.reports.queries import (
     supply_chain_figures,
 )
 from supplier_dd.services import ServiceError, audit
+from supplier_dd.services.councils import council_by_short_name
 
 APPROVAL_FIELD_MAX = 200
 
@@ -178,25 +179,29 @@ def submit(session: Session, statement: TransparencyStatement, user: User | None
     if problems:
         raise ServiceError("Write every area's paragraph before submitting: "
                            + "; ".join(problems.values()))
-    statement.status = STATEMENT_SUBMITTED
     statement.submitted_at = now
     statement.submitted_by_id = user.id if user is not None else None
+    _move(session, statement, STATEMENT_SUBMITTED, "statement.submitted", now, actor)
+
+
+def _move(session: Session, statement: TransparencyStatement, status: str, action: str,
+          now: datetime, actor: audit.Actor, *, after: dict | None = None,
+          details: dict | None = None) -> None:
+    """One step of the workflow, in the audit log with the status it left and reached."""
+    before = statement.status
+    statement.status = status
     session.flush()
-    audit.record(session, "statement.submitted", actor, now,
-                 object_type="transparency_statement", object_id=statement.id,
-                 before={"status": STATEMENT_DRAFT}, after={"status": STATEMENT_SUBMITTED})
+    audit.record(session, action, actor, now, object_type="transparency_statement",
+                 object_id=statement.id, before={"status": before},
+                 after={"status": status, **(after or {})}, details=details)
 
 
 def return_to_draft(session: Session, statement: TransparencyStatement, reason: str,
                     now: datetime, actor: audit.Actor) -> None:
     _must_be(statement, STATEMENT_SUBMITTED, "sent back")
-    statement.status = STATEMENT_DRAFT
     statement.note = reason.strip()[:2000]
-    session.flush()
-    audit.record(session, "statement.returned", actor, now,
-                 object_type="transparency_statement", object_id=statement.id,
-                 before={"status": STATEMENT_SUBMITTED}, after={"status": STATEMENT_DRAFT},
-                 details={"reason": statement.note})
+    _move(session, statement, STATEMENT_DRAFT, "statement.returned", now, actor,
+          details={"reason": statement.note})
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,6 @@ def approve(session: Session, statement: TransparencyStatement, approval: Approv
     if problems:
         raise ServiceError("; ".join(problems.values()))
     council = _council(session)
-    statement.status = STATEMENT_APPROVED
     statement.approved_on = approval.approved_on
     statement.approver_name = approval.approver_name.strip()
     statement.approver_role = approval.approver_role.strip()
@@ -254,27 +258,20 @@ def approve(session: Session, statement: TransparencyStatement, approval: Approv
     if statement.supersedes_id is not None:
         replaced = session.get(TransparencyStatement, statement.supersedes_id)
         replaced.status = STATEMENT_SUPERSEDED
-    session.flush()
-    audit.record(session, "statement.approved", actor, now,
-                 object_type="transparency_statement", object_id=statement.id,
-                 before={"status": STATEMENT_SUBMITTED},
-                 after={"status": STATEMENT_APPROVED, "approved_on": approval.approved_on,
-                        "approver_name": statement.approver_name,
-                        "approver_role": statement.approver_role,
-                        "decision_reference": statement.decision_reference,
-                        "checksum": statement.checksum})
+    _move(session, statement, STATEMENT_APPROVED, "statement.approved", now, actor,
+          after={"approved_on": approval.approved_on,
+                 "approver_name": statement.approver_name,
+                 "approver_role": statement.approver_role,
+                 "decision_reference": statement.decision_reference,
+                 "checksum": statement.checksum})
 
 
 def publish(session: Session, statement: TransparencyStatement, user: User | None,
             now: datetime, actor: audit.Actor) -> None:
     _must_be(statement, STATEMENT_APPROVED, "published")
-    statement.status = STATEMENT_PUBLISHED
     statement.published_at = now
     statement.published_by_id = user.id if user is not None else None
-    session.flush()
-    audit.record(session, "statement.published", actor, now,
-                 object_type="transparency_statement", object_id=statement.id,
-                 before={"status": STATEMENT_APPROVED}, after={"status": STATEMENT_PUBLISHED})
+    _move(session, statement, STATEMENT_PUBLISHED, "statement.published", now, actor)
 
 
 # --- The public editions ---------------------------------------------------------------------
@@ -285,8 +282,7 @@ def published_statement(session: Session, short_name: str, year_text: str,
                         ) -> tuple[Council, TransparencyStatement] | None:
     """A council's published statement for the year (the newest published version, or the
     version asked for if it was published), read without signing in."""
-    council = session.scalar(across_councils(select(Council).where(
-        Council.short_name == short_name)))
+    council = council_by_short_name(session, short_name)
     try:
         year = FinancialYear.parse(year_text)
     except ReportInputError:
