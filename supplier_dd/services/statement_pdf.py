@@ -93,6 +93,12 @@ def sign_and_store(session: Session, statement: TransparencyStatement, unsigned:
     session.flush()
 
 
+def discard_stored(upload_dir: str, stored_name: str) -> None:
+    """Remove a PDF stored for an approval whose transaction did not commit: no row names it,
+    so nothing would ever serve or clean it up."""
+    (statement_folder(upload_dir) / stored_name).unlink(missing_ok=True)
+
+
 def stored_pdf(upload_dir: str, statement: TransparencyStatement) -> bytes:
     """The stored PDF, refused unless it still has the SHA-256 recorded at approval."""
     try:

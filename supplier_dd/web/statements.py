@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from supplier_dd.domain.roles import Permission, can
 from supplier_dd.extensions import db
@@ -230,7 +231,17 @@ def approve(statement_id: int):
                               "changed. Try again; if it happens again, tell your "
                               "administrator.")
             else:
-                db.session.commit()
+                stored_name = statement.pdf_filename
+                try:
+                    db.session.commit()
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    statement_pdf.discard_stored(_settings().upload_dir, stored_name)
+                    current_app.logger.exception("Statement %s approval not saved",
+                                                 statement_id)
+                    flash_refusal("The approval could not be saved, so it is not recorded and "
+                                  "nothing has changed. Try again in a minute.")
+                    return redirect(url_for("statements.view", statement_id=statement_id))
                 flash("The approval is recorded: this version of the statement can no longer "
                       "change")
                 return redirect(url_for("statements.view", statement_id=statement.id))

@@ -12,7 +12,8 @@ from datetime import UTC
 
 import pikepdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from supplier_dd.config import ConfigError, load_settings
 from supplier_dd.infrastructure.accessible_pdf import _structure_elements
@@ -239,6 +240,31 @@ def test_a_pdf_that_cannot_be_made_approves_nothing(app, session, tmp_path):
         AuditEntry.action == "statement.approved")) is None
     folder = statement_pdf.statement_folder(app.config["SUPPLIER_DD_SETTINGS"].upload_dir)
     assert list(folder.iterdir()) == []
+
+
+def test_an_approval_the_database_cannot_save_leaves_no_pdf_behind(app, session):
+    """The PDF is stored before the approval commits; if the commit fails (the database went
+    away, say), the file no row names is removed and the statement stays submitted."""
+    officer, legal = signed_in(app, "officer"), signed_in(app, "legal")
+    statement_id = start(officer)
+    write(officer, statement_id)
+    post(officer, f"/reports/statements/{statement_id}/submit")
+    from supplier_dd.extensions import db
+
+    def database_gone(_session):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    event.listen(db.session, "before_commit", database_gone)
+    try:
+        response = legal.submit(f"/reports/statements/{statement_id}/approve", APPROVAL,
+                                form_index=1, follow_redirects=True)
+    finally:
+        event.remove(db.session, "before_commit", database_gone)
+    assert "The approval could not be saved" in text_of(response)
+    folder = statement_pdf.statement_folder(app.config["SUPPLIER_DD_SETTINGS"].upload_dir)
+    assert list(folder.iterdir()) == []
+    statement = statement_row(session, statement_id)
+    assert (statement.status, statement.pdf_filename) == ("submitted", None)
 
 
 def test_the_recorded_pdf_never_changes(app, session):
