@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -25,6 +24,8 @@ from urllib.parse import urljoin
 import requests
 from joserfc.jwk import RSAKey
 
+from tests.ports import free_port
+
 PROVIDER_SCRIPT = Path(__file__).with_name("provider.mjs")
 CLIENT_SECRET = "a-client-secret-for-the-test-provider-0123456789"
 
@@ -35,11 +36,6 @@ def signing_key() -> dict:
                               private=True)
     return key.as_dict(private=True)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -64,7 +60,7 @@ class IdentityProvider:
             raise RuntimeError("Node.js is needed for the OpenID provider tests (make system-deps)")
         self.node = node
         self.workdir = workdir
-        self.port = _free_port()
+        self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.clients = clients
         self.keys = [signing_key()]

@@ -18,15 +18,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import csrf_token_in
+from tests.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379"
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _redis_answers() -> bool:
@@ -41,7 +37,7 @@ def _redis_answers() -> bool:
 class Gunicorn:
     def __init__(self, tmp_path: Path, database_url: str, workers: int, env: dict,
                  port: int | None = None):
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / "gunicorn.log"
         environment = {

@@ -8,7 +8,6 @@ from __future__ import annotations
 import email
 import email.policy
 import smtplib
-import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +15,10 @@ from dataclasses import dataclass
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.ports import free_port
+
 _allowed_ports: set[int] = set()
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -11,7 +11,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -37,6 +36,7 @@ from supplier_dd.models import AuditEntry, Declaration, DeclarationRequest, Supp
 from supplier_dd.models.base import utcnow
 from supplier_dd.services import audit
 from supplier_dd.services.declaration_integrity import DeclarationBreak, verify_all
+from tests.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "reliability-password-1"
@@ -138,11 +138,6 @@ def acknowledged(reply: Reply, declaration_id: int) -> bool:
     return reply.status == 302 and reply.location.endswith(
         f"/supplier/declarations/{declaration_id}/confirmation")
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_env(database_url: str, tmp_path: Path) -> dict:
