@@ -52,7 +52,8 @@ FIGURE_COLUMNS = ("Measure", "This year", "Last year", "Change", "Target", "RAG"
 CHARTER_COLUMNS = ("No.", "Commitment", "Status", "Evidence")
 # A4 with 25 mm margins: 160 mm of text width, shared out between each table's columns.
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(25)
-FIGURE_WIDTHS = (52, 20, 20, 22, 22, 12, 12)
+FONT = "Arial"
+FIGURE_WIDTHS = (42, 18, 18, 24, 28, 16, 14)
 CHARTER_WIDTHS = (10, 88, 22, 40)
 _NUMBER_COLUMNS = (1, 2)
 
@@ -118,10 +119,26 @@ def _set_up(document, report: ReportData, council: str, author: str) -> None:
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
             package.rels.pop(rel_id)
+    _use_font(document, FONT)
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.left_margin = section.right_margin = MARGIN
     section.top_margin = section.bottom_margin = MARGIN
+
+
+def _use_font(document, name: str) -> None:
+    """Every style in one sans-serif font. The template's headings name the theme's fonts
+    (Calibri Light), which a council's PC may have but LibreOffice and the print room's
+    converters replace with a serif; Arial is everywhere, and is GOV.UK's print fallback."""
+    for style in document.styles:
+        font = getattr(style, "font", None)
+        if font is None:
+            continue
+        font.name = name
+        fonts = style.element.rPr.find(qn("w:rFonts")) if style.element.rPr is not None else None
+        if fonts is not None:
+            for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+                fonts.attrib.pop(qn(theme), None)
 
 
 def _clean(text: str) -> str:
@@ -211,8 +228,9 @@ def _background(document, report: ReportData, refs: dict[str, str], council: str
         _table(document, f"Headline figures for {year.label}",
                "Each headline measure: this year's and last year's figures, the change, the "
                "target, its RAG rating and the figure's reference in the evidence pack.",
-               (FIGURE_COLUMNS[0], f"{FIGURE_COLUMNS[1]} ({year.label})",
-                f"{FIGURE_COLUMNS[2]} ({year.previous.label})", *FIGURE_COLUMNS[3:]),
+               # "This year 2026/27": a column is as wide as "2026/27", so no brackets.
+               (FIGURE_COLUMNS[0], f"{FIGURE_COLUMNS[1]} {year.label}",
+                f"{FIGURE_COLUMNS[2]} {year.previous.label}", *FIGURE_COLUMNS[3:]),
                [headline_row(kpi, refs[kpi.figure.key]) for kpi in report.summary],
                FIGURE_WIDTHS, _NUMBER_COLUMNS)
 
@@ -347,6 +365,9 @@ def _table(document, caption: str, description: str, headers: Sequence[str],
     document.add_paragraph(caption, style="Caption")
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    # Fixed layout: the widths below are the columns' (an autofit table is laid out by its
+    # longest words, leaving the measure a narrow column).
+    table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     properties = table._tbl.tblPr

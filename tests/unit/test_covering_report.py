@@ -97,7 +97,7 @@ def test_the_headline_figures_table_has_a_header_row_and_the_packs_values_and_re
     refs = report.figure_refs()
     table = _report(report).tables[0]
     rows = _rows(table)
-    assert rows[0] == ["Measure", "This year (2025/26)", "Last year (2024/25)", "Change",
+    assert rows[0] == ["Measure", "This year 2025/26", "Last year 2024/25", "Change",
                        "Target", "RAG", "Ref"]
     assert _is_header_row(table.rows[0])
     assert not any(_is_header_row(row) for row in table.rows[1:])
@@ -203,3 +203,18 @@ def test_a_stray_control_character_in_a_name_does_not_stop_the_document():
 def test_the_file_is_named_for_the_council_and_the_year():
     assert download_name("north-herts", full_report()) == \
         "north-herts-cabinet-covering-report-2025-26.docx"
+
+
+def test_the_report_reads_the_same_in_word_and_libreoffice():
+    """One font everywhere (the template's theme fonts are replaced by serif faces where
+    Calibri is missing) and tables laid out by their column widths, not their longest word."""
+    document = _report(full_report())
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption", "List Bullet"):
+        style = document.styles[name]
+        assert style.font.name == "Arial", name
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:asciiTheme")) is None and fonts.get(qn("w:hAnsiTheme")) is None
+    for table in document.tables:
+        assert table.autofit is False
+        widths = [column.width.mm for column in table.columns]
+        assert round(sum(widths)) == 160  # the text width between 25 mm margins
