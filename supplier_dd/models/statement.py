@@ -36,7 +36,7 @@ STATEMENT_STATUSES = (STATEMENT_DRAFT, STATEMENT_SUBMITTED, STATEMENT_APPROVED,
 # What an approver approved: never changed once approved.
 FROZEN_COLUMNS = ("narratives", "figures", "figures_as_of", "start_year", "version",
                   "checksum", "approved_on", "approver_name", "approver_role",
-                  "decision_reference", "council_id")
+                  "decision_reference", "council_id", "pack_run_id")
 # The PDF edition made at approval (services/statement_pdf.py). It needs what approval records
 # (who, when, the checksum), so it is made just after the status becomes approved, in the same
 # transaction: these columns may be filled once while NULL, never changed or emptied after.
@@ -88,6 +88,10 @@ class TransparencyStatement(CouncilOwned, db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("transparency_statements.id", ondelete="RESTRICT"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The Cabinet evidence pack run approved with it (chosen when the approval is recorded;
+    # empty when the council approved the statement without a pack from this service).
+    pack_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cabinet_pack_runs.id", ondelete="RESTRICT"), index=True)
     # The PDF edition (PDF_COLUMNS): the stored file's name under <upload_dir>/statements, its
     # SHA-256, the SHA-256 of the PDF before signing (rebuilding the approved version gives the
     # same bytes), and whether the deployment's certificate signed it. active_history: the
@@ -102,6 +106,7 @@ class TransparencyStatement(CouncilOwned, db.Model):
     approval_recorded_by = relationship("User", foreign_keys=[approval_recorded_by_id])
     published_by = relationship("User", foreign_keys=[published_by_id])
     supersedes = relationship("TransparencyStatement", remote_side=[id])
+    pack_run = relationship("CabinetPackRun")
 
     @property
     def is_approved(self) -> bool:

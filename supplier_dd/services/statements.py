@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from supplier_dd.domain.control_characters import control_character_problem
-from supplier_dd.models import Council, TransparencyStatement, User
+from supplier_dd.models import CabinetPackRun, Council, TransparencyStatement, User
+from supplier_dd.models.cabinet_pack import RUN_DONE
 from supplier_dd.models.statement import (
     STATEMENT_APPROVED,
     STATEMENT_DRAFT,
@@ -210,6 +211,18 @@ class Approval:
     approver_name: str
     approver_role: str
     decision_reference: str
+    # The evidence pack run approved with the statement; None: no pack from this service.
+    pack_run_id: int | None = None
+
+
+def packs_to_approve_with(session: Session, statement: TransparencyStatement
+                          ) -> list[CabinetPackRun]:
+    """The year's finished Cabinet pack runs, newest first: the ones the statement can be
+    approved with."""
+    return list(session.scalars(select(CabinetPackRun).where(
+        CabinetPackRun.financial_year == year_of(statement).label,
+        CabinetPackRun.status == RUN_DONE)
+        .order_by(CabinetPackRun.requested_at.desc(), CabinetPackRun.id.desc())))
 
 
 def approval_problems(approval: Approval, statement: TransparencyStatement, today: date
@@ -225,6 +238,10 @@ def approval_problems(approval: Approval, statement: TransparencyStatement, toda
         elif len(value) > APPROVAL_FIELD_MAX:
             problems[name] = f"{label.capitalize()} must be {APPROVAL_FIELD_MAX} characters " \
                              "or fewer"
+    if approval.pack_run_id is not None and approval.pack_run_id not in {
+            run.id for run in packs_to_approve_with(object_session(statement), statement)}:
+        problems["pack_run"] = ("Choose one of this year's finished evidence packs, or no "
+                                "pack")
     if approval.approved_on > today:
         problems["approved_on"] = "The date of approval must be today or in the past"
     elif approval.approved_on < year_of(statement).first_day:
@@ -251,6 +268,7 @@ def approve(session: Session, statement: TransparencyStatement, approval: Approv
     statement.approver_name = approval.approver_name.strip()
     statement.approver_role = approval.approver_role.strip()
     statement.decision_reference = approval.decision_reference.strip()
+    statement.pack_run_id = approval.pack_run_id
     statement.approval_recorded_at = now
     statement.approval_recorded_by_id = user.id if user is not None else None
     statement.checksum = content.checksum(statement.narratives, statement.figures,
@@ -263,6 +281,7 @@ def approve(session: Session, statement: TransparencyStatement, approval: Approv
                  "approver_name": statement.approver_name,
                  "approver_role": statement.approver_role,
                  "decision_reference": statement.decision_reference,
+                 "pack_run_id": statement.pack_run_id,
                  "checksum": statement.checksum})
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from supplier_dd.reports.statement import AREA_TITLES, NARRATIVE_MAX
 from supplier_dd.web.base_form import Form
@@ -40,6 +45,9 @@ class NarrativesForm(Form):
         return {area: getattr(self, area).data or "" for area in AREA_TITLES}
 
 
+NO_PACK = "none"
+
+
 class ApprovalForm(Form):
     approved_on = GovDateField("Date of approval",
                                required_message="Enter the date the statement was approved")
@@ -60,7 +68,17 @@ class ApprovalForm(Form):
         validators=[DataRequired(message="Enter the decision reference"),
                     Length(max=200, message="Decision reference must be 200 characters or "
                                             "fewer")])
+    # Choices are the year's finished pack runs (set by the view) and NO_PACK.
+    pack_run = RadioField(
+        "Evidence pack approved with it", widget=GovRadioInput(),
+        description="The Cabinet evidence pack the council approved with the statement. Its "
+                    "figures are the statement's; it is published with it.",
+        validators=[InputRequired(message="Choose the evidence pack approved with the "
+                                          "statement, or no pack")])
     submit = SubmitField("Record the approval", widget=GovSubmitInput())
+
+    def pack_run_id(self) -> int | None:
+        return None if self.pack_run.data == NO_PACK else int(self.pack_run.data)
 
 
 class ReturnForm(Form):

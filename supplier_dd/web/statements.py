@@ -36,11 +36,13 @@ from supplier_dd.web.access import public, requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.statement_forms import (
+    NO_PACK,
     ApprovalForm,
     NarrativesForm,
     NewStatementForm,
     ReturnForm,
 )
+from supplier_dd.web.template_helpers import format_date
 
 bp = Blueprint("statements", __name__)
 
@@ -212,9 +214,15 @@ def approve(statement_id: int):
                       "approved")
         return redirect(url_for("statements.view", statement_id=statement.id))
     form = ApprovalForm()
+    packs = service.packs_to_approve_with(db.session, statement)
+    form.pack_run.choices = [(str(run.id), _pack_choice(run)) for run in packs] + [
+        (NO_PACK, "No evidence pack from this service")]
+    if form.pack_run.data is None:
+        form.pack_run.data = str(packs[0].id) if packs else NO_PACK
     if form.validate_on_submit():
         approval = service.Approval(form.approved_on.data, form.approver_name.data,
-                                    form.approver_role.data, form.decision_reference.data)
+                                    form.approver_role.data, form.decision_reference.data,
+                                    form.pack_run_id())
         problems = service.approval_problems(approval, statement, utcnow().date())
         for name, problem in problems.items():
             getattr(form, name).errors = [problem]
@@ -248,6 +256,11 @@ def approve(statement_id: int):
     return render_template("statements/approve.html", form=form, statement=statement,
                            year=service.year_of(statement),
                            title="Record the approval"), 400 if form.errors else 200
+
+
+def _pack_choice(run) -> str:
+    return (f"Version {run.version}, figures at {format_date(run.cover_date)}, made "
+            f"{format_date(run.requested_at)} by {run.requested_by_name}")
 
 
 # --- The PDF edition --------------------------------------------------------------------------

@@ -209,3 +209,41 @@ def test_officers_draft_but_only_legal_and_admins_approve(app, session, staff):
     assert officer.get(f"/reports/statements/{statement_id}/approve").status_code == 403
     assert post(officer, f"/reports/statements/{statement_id}/publish").status_code == 403
 
+
+
+def test_the_evidence_pack_is_approved_with_the_statement_and_named_with_it(app, session,
+                                                                             staff):
+    """The approver picks the year's finished pack run the council approved with the
+    statement; the statement names it from then on, and a run of another year cannot be
+    chosen."""
+    from tests.pack_helpers import pack_run
+
+    other_year = pack_run(session, 1, "2024/25", date(2025, 3, 31), kinds=("xlsx",))
+    this_year = pack_run(session, 1, YEAR, date(2026, 3, 31), version="2.0", kinds=("xlsx",))
+    officer, legal = signed_in(app, "officer"), signed_in(app, "legal")
+    statement_id = start(officer)
+    write(officer, statement_id)
+    post(officer, f"/reports/statements/{statement_id}/submit")
+    form = words_of(legal.get(f"/reports/statements/{statement_id}/approve"))
+    assert "Evidence pack approved with it" in form
+    assert "Version 2.0, figures at 31 March 2026" in form
+    assert "figures at 31 March 2025" not in form  # another year's pack is not offered
+    refused = legal.submit(f"/reports/statements/{statement_id}/approve",
+                           {**APPROVAL, "pack_run": str(other_year.id)}, form_index=1)
+    assert refused.status_code == 400
+    assert statement_row(session, statement_id).status == "submitted"
+    response = legal.submit(f"/reports/statements/{statement_id}/approve",
+                            {**APPROVAL, "pack_run": str(this_year.id)}, form_index=1)
+    assert response.status_code == 302, text_of(response)
+    statement = statement_row(session, statement_id)
+    assert statement.pack_run_id == this_year.id
+    page = words_of(legal.get(f"/reports/statements/{statement_id}"))
+    assert (f"Evidence pack approved with it Version 2.0, figures at 31 March 2026, data "
+            f"checksum {this_year.data_checksum[:12]}") in page
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "statement.approved"))
+    assert entry.after["pack_run_id"] == this_year.id
+    # Frozen with the rest of the approval.
+    statement.pack_run_id = other_year.id
+    with pytest.raises(ApprovedStatementChanged):
+        session.flush()
+    session.rollback()
