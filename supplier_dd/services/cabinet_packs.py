@@ -28,7 +28,7 @@ from supplier_dd.models.cabinet_pack import (
     RUN_QUEUED,
     RUN_RUNNING,
 )
-from supplier_dd.reports.data import FinancialYear, ReportInputError
+from supplier_dd.reports.data import FinancialYear, ReportData, ReportInputError
 from supplier_dd.reports.editions import EDITION_2, default_edition
 from supplier_dd.reports.pdf import render_pdf
 from supplier_dd.reports.queries import build_report_data
@@ -50,9 +50,13 @@ def pack_folder(upload_dir: str) -> Path:
     return folder
 
 
+def file_stem(financial_year: str, version: str) -> str:
+    """'cabinet-evidence-pack-2025-26-v1.0': how every file of a run is named."""
+    return f"cabinet-evidence-pack-{financial_year.replace('/', '-')}-v{version}"
+
+
 def download_name(pack: CabinetPack, version: str) -> str:
-    year = pack.financial_year.replace("/", "-")
-    return f"cabinet-evidence-pack-{year}-v{version}.{pack.kind}"
+    return f"{file_stem(pack.financial_year, version)}.{pack.kind}"
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,16 @@ def _store(folder: Path, kind: str, content: bytes) -> tuple[str, str]:
     return stored_name, hashlib.sha256(content).hexdigest()
 
 
+def run_report_data(session: Session, run: CabinetPackRun, *, council: str,
+                    progress: Callable[[str], None] | None = None) -> ReportData:
+    """The pack's data from the run's own parameters (year, cover date, author, version, action
+    plan, edition): what its files were built from, or, if the records have changed since, what
+    they would be built from now (the checksum tells which)."""
+    return build_report_data(session, run.financial_year, run.cover_date, run.author,
+                             council=council, version=run.version, progress=progress,
+                             action_plan_id=run.action_plan_id, edition=run.edition)
+
+
 def generate(session: Session, run: CabinetPackRun, *, upload_dir: str, council: str,
              now: Callable[[], datetime], kinds: Sequence[str] = PACK_KINDS,
              progress: Callable[[str], None] | None = None) -> list[CabinetPack]:
@@ -136,9 +150,7 @@ def generate(session: Session, run: CabinetPackRun, *, upload_dir: str, council:
             progress(step)
 
     run.status = RUN_RUNNING
-    data = build_report_data(session, run.financial_year, run.cover_date, run.author,
-                             council=council, version=run.version, progress=report,
-                             action_plan_id=run.action_plan_id, edition=run.edition)
+    data = run_report_data(session, run, council=council, progress=report)
     checksum = data.checksum()
     folder = pack_folder(upload_dir)
     packs = []

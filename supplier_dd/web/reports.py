@@ -55,11 +55,20 @@ from supplier_dd.services.cabinet_packs import (
 )
 from supplier_dd.services.councils import council_name_for
 from supplier_dd.services.covering_reports import covering_report as build_covering_report
+from supplier_dd.services.pack_editions import MEDIA_TYPE as PDF_MEDIA_TYPE
+from supplier_dd.services.pack_editions import (
+    PackEdition,
+    RunNotFinished,
+    accessible_pdf,
+    accessible_pdf_name,
+    pack_edition,
+)
 from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
 from supplier_dd.web.paging import page_number
+from supplier_dd.web.statements import print_base_url
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PER_PAGE = 25
@@ -334,3 +343,40 @@ def download_cabinet_pack(pack_id: int):
     return send_file(io.BytesIO(content), mimetype=MEDIA_TYPES[pack.kind], as_attachment=True,
                      download_name=download_name(pack, pack.run.version),
                      max_age=0, etag=pack.sha256)
+
+
+# --- The accessible editions (issue 19) -------------------------------------------------------
+
+
+def _pack_edition(run_id: int) -> PackEdition:
+    """The run's data rebuilt for its web page or tagged PDF; a run not finished has none."""
+    run = db.get_or_404(CabinetPackRun, run_id)
+    settings = current_app.config["SUPPLIER_DD_SETTINGS"]
+    try:
+        return pack_edition(db.session, run,
+                            council=council_name_for(db.session, settings.council_name))
+    except RunNotFinished:
+        abort(404)
+
+
+@bp.route("/cabinet/runs/<int:run_id>/html")
+@requires(Permission.VIEW_REPORTS)
+def cabinet_run_html(run_id: int):
+    """The pack as a web page: the same figures as the run's PDF and XLSX, for anyone who
+    cannot read that PDF."""
+    return render_template("reports/pack_html.html", edition=_pack_edition(run_id))
+
+
+@bp.route("/cabinet/runs/<int:run_id>/accessible.pdf")
+@requires(Permission.VIEW_REPORTS)
+def cabinet_run_accessible_pdf(run_id: int):
+    """The web page's content as a tagged PDF/UA-1 document, built on request (not stored)."""
+    edition = _pack_edition(run_id)
+    html = render_template("reports/pack_print.html", edition=edition)
+    try:
+        content = accessible_pdf(html, print_base_url(), edition.run)
+    except ServiceError as error:
+        current_app.logger.error("Cabinet pack run %s: %s", run_id, error)
+        abort(500)
+    return send_file(io.BytesIO(content), mimetype=PDF_MEDIA_TYPE, as_attachment=True,
+                     download_name=accessible_pdf_name(edition.run), max_age=0)

@@ -38,12 +38,14 @@ from supplier_dd.models import (
 )
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.tenancy import acting_for
+from supplier_dd.reports.data import financial_year_of
 from supplier_dd.services import audit, password_resets, statements
 from supplier_dd.services.outbox import FAILED, enqueue
 from tests.admin_helpers import add_staff_invitation
 from tests.declaration_helpers import make_request
 from tests.factories import PASSWORD
 from tests.feedback_helpers import add_crawl_feedback, crawl_feedback_pages
+from tests.pack_helpers import pack_run
 from tests.plugins.browser import axe_violations, describe
 from tests.plugins.console_checks import console_problems, watch_console
 from tests.plugins.html_validator import checker_command, html_errors
@@ -192,7 +194,11 @@ def crawl_world(world, session):  # noqa: F811
     session.commit()
     # The supplier's own accepted declaration, its feedback and one response (issue 15).
     feedback_ids = add_crawl_feedback(session, own)
+    # A finished pack, whose web edition (issue 19) is a page of its own.
+    today = now.date()
+    finished = pack_run(session, 1, financial_year_of(today).label, today, kinds=("xlsx",))
     return {**world, "own_draft": draft.id, "running_pack": running.id,
+            "finished_pack": finished.id,
             "reset_token": reset.token, **feedback_ids, **statement_ids}
 
 
@@ -211,6 +217,8 @@ def _extra_pages(ids: dict) -> list[tuple[str, str, tuple[str, ...]]]:
               for endpoint in SUPPLIER_PAGES]
     pages.append(("Cabinet pack being built", f"/reports/cabinet/runs/{ids['running_pack']}",
                   STAFF_READING_PACKS))
+    pages.append(("Cabinet pack web edition",
+                  f"/reports/cabinet/runs/{ids['finished_pack']}/html", STAFF_READING_PACKS))
     pages.append(("choose a new password", f"/reset-password/{ids['reset_token']}",
                   ("anonymous",)))
     pages += crawl_feedback_pages(ids)

@@ -376,6 +376,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/reports/cabinet/packs/999999",
         expect(302, 403, 404, 404, 404, safeguarding=403),
     ),
+    # The run's accessible editions (issue 19): its web page and the tagged PDF made from it,
+    # for those who read the run.
+    **{f"reports.{name}": ("GET", f"/reports/cabinet/runs/999999/{suffix}",
+                           expect(302, 403, 404, 404, 404, safeguarding=403))
+       for name, suffix in (("cabinet_run_html", "html"),
+                            ("cabinet_run_accessible_pdf", "accessible.pdf"))},
     # The council's Transparency Statement (issue 19): officers, legal and admins draft and
     # write it; legal and admins approve and publish it. No such statement: 404 for those who
     # may act on one; everyone else is refused before the lookup. A published statement is for
