@@ -215,6 +215,13 @@ class Approval:
     pack_run_id: int | None = None
 
 
+def approved_with(session: Session, run_id: int) -> list[TransparencyStatement]:
+    """The statement versions the council approved with this pack run, newest first."""
+    return list(session.scalars(select(TransparencyStatement).where(
+        TransparencyStatement.pack_run_id == run_id)
+        .order_by(TransparencyStatement.version.desc())))
+
+
 def packs_to_approve_with(session: Session, statement: TransparencyStatement
                           ) -> list[CabinetPackRun]:
     """The year's finished Cabinet pack runs, newest first: the ones the statement can be

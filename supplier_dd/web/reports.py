@@ -40,7 +40,7 @@ from supplier_dd.models.cabinet_pack import RUN_DONE, RUN_FAILED
 from supplier_dd.models.tenancy import act_for
 from supplier_dd.reports.covering_report import MEDIA_TYPE as DOCX_MEDIA_TYPE
 from supplier_dd.reports.data import FinancialYear, ReportInputError, financial_year_of
-from supplier_dd.services import ServiceError, audit, notifications
+from supplier_dd.services import ServiceError, audit, notifications, statements
 from supplier_dd.services.action_plans import current_plan, list_plans
 from supplier_dd.services.cabinet_packs import (
     MEDIA_TYPES,
@@ -291,7 +291,8 @@ def cabinet_run(run_id: int):
     _fail_stopped_runs()
     run = db.get_or_404(CabinetPackRun, run_id)
     return render_template("reports/cabinet_run.html", run=run, progress=_progress(run),
-                           poll_seconds=POLL_SECONDS)
+                           poll_seconds=POLL_SECONDS,
+                           approved_with=statements.approved_with(db.session, run.id))
 
 
 @bp.route("/cabinet/runs/<int:run_id>/status")

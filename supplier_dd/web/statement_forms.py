@@ -71,8 +71,8 @@ class ApprovalForm(Form):
     # Choices are the year's finished pack runs (set by the view) and NO_PACK.
     pack_run = RadioField(
         "Evidence pack approved with it", widget=GovRadioInput(),
-        description="The Cabinet evidence pack the council approved with the statement. Its "
-                    "figures are the statement's; it is published with it.",
+        description="The Cabinet evidence pack the council approved with the statement: it is "
+                    "published with it, without the lists of records that name suppliers.",
         validators=[InputRequired(message="Choose the evidence pack approved with the "
                                           "statement, or no pack")])
     submit = SubmitField("Record the approval", widget=GovSubmitInput())

@@ -24,14 +24,16 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from supplier_dd.domain.roles import Permission, can
-from supplier_dd.extensions import db
+from supplier_dd.extensions import db, limiter
 from supplier_dd.models import Council, TransparencyStatement
 from supplier_dd.models.base import utcnow
 from supplier_dd.models.statement import STATEMENT_DRAFT, STATEMENT_SUBMITTED
+from supplier_dd.models.tenancy import acting_for
 from supplier_dd.reports import statement as content
 from supplier_dd.reports.data import financial_year_of
 from supplier_dd.services import ServiceError, statement_pdf
 from supplier_dd.services import statements as service
+from supplier_dd.services.pack_editions import pack_edition
 from supplier_dd.web.access import public, requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.flashes import flash_refusal
@@ -331,15 +333,16 @@ def _public(short_name: str, year: str, version: int | None):
     council, statement = found
     # The page speaks for the council whose statement it is, whoever is reading.
     g.header_council = council
-    version_url = url_for("statements.published_version", short_name=council.short_name,
-                          year=service.public_year(statement), version=statement.version,
-                          _external=True)
+    address = {"short_name": council.short_name, "year": service.public_year(statement),
+               "version": statement.version}
+    version_url = url_for("statements.published_version", **address, _external=True)
     return render_template(
         "statements/public.html", council=council, **_view_data(statement),
         registry_rows=_registry_rows(council, statement, version_url),
-        pdf_url=url_for("statements.published_pdf", short_name=council.short_name,
-                        year=service.public_year(statement), version=statement.version)
+        pdf_url=url_for("statements.published_pdf", **address)
         if statement.pdf_filename else None,
+        pack_url=url_for("statements.published_pack", **address)
+        if statement.pack_run_id else None,
         title=f"{council.name} Modern Slavery Transparency Statement "
               f"{service.year_of(statement).label}")
 
@@ -367,3 +370,30 @@ def published_pdf(short_name: str, year: str, version: int):
     return _send_pdf(council, statement, url_for(
         "statements.published_version", short_name=council.short_name,
         year=service.public_year(statement), version=version))
+
+
+@bp.route("/statements/<short_name>/<year>/v<int:version>/evidence-pack")
+@public
+# Each reading counts the year again (nothing is stored): a cap keeps a public address from
+# becoming a way to load the database.
+@limiter.limit("20 per minute")
+def published_pack(short_name: str, year: str, version: int):
+    """The evidence pack approved with a published statement, as a web page for anyone: the
+    pack's figures, charts and evidence index, without the rows behind them (they name
+    suppliers and their ratings, which the council does not publish)."""
+    found = service.published_statement(db.session, short_name, year, version)
+    if found is None or found[1].pack_run_id is None:
+        abort(404)
+    council, statement = found
+    g.header_council = council
+    statement_url = url_for("statements.published_version", short_name=council.short_name,
+                            year=service.public_year(statement), version=version)
+    # Counted for the statement's council alone: a reader acts for no council, which would
+    # otherwise count every council's records.
+    with acting_for(db.session, council.id):
+        edition = pack_edition(db.session, statement.pack_run, council=council.name)
+        return render_template(
+            "statements/public_pack.html", council=council, statement=statement,
+            year=service.year_of(statement), edition=edition, statement_url=statement_url,
+            title=f"{council.name} modern slavery evidence pack "
+                  f"{service.year_of(statement).label}"), 200 if edition.same_as_run else 409

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from supplier_dd.models import AuditEntry, TransparencyStatement
+from supplier_dd.models.base import utcnow
 from supplier_dd.models.statement import ApprovedStatementChanged
 from supplier_dd.reports.statement import AREAS
 from tests.factories import PASSWORD, make_user
@@ -242,8 +243,71 @@ def test_the_evidence_pack_is_approved_with_the_statement_and_named_with_it(app,
             f"checksum {this_year.data_checksum[:12]}") in page
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "statement.approved"))
     assert entry.after["pack_run_id"] == this_year.id
+    # The pack's own page says it was approved, by whom and under which decision.
+    run_page = words_of(legal.get(f"/reports/cabinet/runs/{this_year.id}"))
+    assert "Approved with the Transparency Statement 2025/26, version 1" in run_page
+    assert ("by Cllr Jane Smith, Leader of the Council, on 27 March 2026 under CAB/2026/14."
+            in run_page)
+    assert "Approved with the" not in words_of(
+        legal.get(f"/reports/cabinet/runs/{other_year.id}"))
     # Frozen with the rest of the approval.
     statement.pack_run_id = other_year.id
     with pytest.raises(ApprovedStatementChanged):
         session.flush()
     session.rollback()
+
+
+def test_the_pack_approved_with_a_published_statement_is_public_without_its_rows(app, session,
+                                                                                  staff):
+    """Anyone can read the evidence pack approved with a published statement, counted for
+    its council alone (another council's records change nothing), with the evidence index but
+    not the lists of records that name suppliers; before publication, or with no pack, there
+    is nothing at the address."""
+    from decimal import Decimal
+
+    from supplier_dd.models import Contract, Supplier
+    from supplier_dd.models.tenancy import acting_for
+    from tests.council_helpers import second_council
+    from tests.pack_helpers import pack_run
+
+    with acting_for(session, 1):
+        supplier = Supplier(name="Quietly Named Cleaning Ltd", normalised_name="quietly named",
+                            country="GB", created_at=utcnow())
+        session.add(supplier)
+        session.add(Contract(reference="C-PUBLIC-1", title="Office cleaning",
+                             category="Cleaning", value=Decimal("90000"),
+                             start_date=date(2025, 4, 1), end_date=date(2027, 3, 31),
+                             supplier=supplier))
+    partner = second_council(session)
+    with acting_for(session, partner):
+        session.add(Contract(reference="C-PARTNER-1", title="Partner's contract",
+                             category="Cleaning", value=Decimal("50000"),
+                             start_date=date(2025, 4, 1), end_date=date(2027, 3, 31)))
+    session.commit()
+    run = pack_run(session, 1, YEAR, date(2026, 3, 31), kinds=("xlsx",))
+    officer, legal = signed_in(app, "officer"), signed_in(app, "legal")
+    statement_id = start(officer)
+    write(officer, statement_id)
+    post(officer, f"/reports/statements/{statement_id}/submit")
+    assert legal.submit(f"/reports/statements/{statement_id}/approve",
+                        {**APPROVAL, "pack_run": str(run.id)}, form_index=1).status_code == 302
+    address = f"/statements/{statement_short_name(session)}/2025-26/v1/evidence-pack"
+    reader = app.test_client()
+    assert reader.get(address).status_code == 404  # approved, not published yet
+    post(legal, f"/reports/statements/{statement_id}/publish")
+    statement_page = words_of(reader.get(f"/statements/{statement_short_name(session)}/2025-26"))
+    assert "Evidence pack approved with it Version 1.0, figures at 31 March 2026" in \
+        statement_page
+    response = reader.get(address)
+    assert response.status_code == 200, words_of(response)
+    page = words_of(response)
+    assert "annual evidence pack 2025/26" in page and "CAB/2026/14" in page
+    assert run.data_checksum in page  # the data the run was built from, so its own council's
+    assert "Appendix: evidence index" in page
+    assert "Rows behind the figures" not in page
+    assert "Quietly Named Cleaning Ltd" not in page
+    # A statement approved without a pack has no pack page.
+    legal_new = post(legal, f"/reports/statements/{statement_id}/new-version")
+    assert legal_new.status_code == 302
+    assert reader.get(f"/statements/{statement_short_name(session)}/2025-26/v2/evidence-pack"
+                      ).status_code == 404
