@@ -9,8 +9,10 @@ network, so the signing time is the one the signer states.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,7 +107,8 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str, signed_at: date
         name=_common_name(signer.signing_cert),
         subfilter=fields.SigSeedSubFilter.PADES)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = _SignerAt(metadata, signer, signed_at=signed_at).sign_pdf(writer)
+    output = _outside_any_event_loop(_SignerAt(metadata, signer, signed_at=signed_at).sign_pdf,
+                                     writer)
     return output.getvalue()
 
 
@@ -121,12 +124,24 @@ may hold several, or DER).
         return NOT_SIGNED
     roots = [cert for data in trust_roots for cert in load_certs_from_pemder_data(data)]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    status = validate_pdf_signature(reader.embedded_signatures[-1],
-                                    signer_validation_context=context)
+    status = _outside_any_event_loop(validate_pdf_signature, reader.embedded_signatures[-1],
+                                     signer_validation_context=context)
     return SignatureCheck(
         intact=status.intact, trusted=status.trusted, valid=status.bottom_line,
         signer_name=_common_name(status.signing_cert),
         signed_at=status.signer_reported_dt)
+
+
+def _outside_any_event_loop(function, *args, **kwargs):
+    """pyHanko works in asyncio, and its blocking calls start their own event loop, which
+    asyncio refuses in a thread that already runs one (a Playwright browser open in the same
+    process, an asynchronous server). There the call runs in a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _common_name(certificate) -> str | None:

@@ -3,6 +3,7 @@ signer at the stated time; a changed byte, or a certificate from another authori
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from dataclasses import dataclass
@@ -114,6 +115,22 @@ def test_a_signed_report_is_intact_trusted_and_names_its_signer(signed, council_
         assert str(signature.V.M).startswith("D:20250402140500")
         # Signing adds to the file: the report is still tagged for screen readers.
         assert document.Root.MarkInfo.Marked is True and "/StructTreeRoot" in document.Root
+
+
+def test_signing_and_checking_work_in_a_thread_that_runs_an_event_loop(council_ca, report,
+                                                                      tmp_path):
+    """pyHanko's blocking calls start an event loop of their own, which asyncio refuses where
+    one already runs (a browser driven from the same process, an asynchronous server): the
+    approval must still be signed there, and the signature checked."""
+    signer = load_pkcs12(write_pkcs12(council_ca, tmp_path / "signing.p12"), PASSPHRASE)
+
+    async def approve_inside_a_running_loop():
+        signed = sign_pdf(report, signer, reason="Approved by the Cabinet", signed_at=SIGNED_AT)
+        return validate_signature(signed, [council_ca.root_pem])
+
+    check = asyncio.run(approve_inside_a_running_loop())
+    assert (check.intact, check.trusted, check.valid) == (True, True, True)
+    assert check.signed_at == SIGNED_AT
 
 
 def test_a_pem_key_and_certificate_sign_as_well(council_ca, report, tmp_path):
