@@ -67,6 +67,7 @@ from supplier_dd.web.access import requires
 from supplier_dd.web.auditing import request_actor
 from supplier_dd.web.base_form import Form
 from supplier_dd.web.choices import choices
+from supplier_dd.web.flashes import flash_refusal
 from supplier_dd.web.paging import page_number
 from supplier_dd.web.statements import print_base_url
 
@@ -377,7 +378,10 @@ def cabinet_run_accessible_pdf(run_id: int):
     try:
         content = accessible_pdf(html, print_base_url(), edition.run)
     except ServiceError as error:
+        # Said on the run's page, which links the web edition: the same content, readable now.
         current_app.logger.error("Cabinet pack run %s: %s", run_id, error)
-        abort(500)
+        flash_refusal(f"{error}. The web edition of the pack has the same content; if this "
+                      "happens again, tell your administrator.")
+        return redirect(url_for("reports.cabinet_run", run_id=run_id))
     return send_file(io.BytesIO(content), mimetype=PDF_MEDIA_TYPE, as_attachment=True,
                      download_name=accessible_pdf_name(edition.run), max_age=0)
