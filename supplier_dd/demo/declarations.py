@@ -16,7 +16,7 @@ from sqlalchemy import select
 from supplier_dd.demo.data import SUPPLIERS, TENDERS
 from supplier_dd.domain.organisations import RELEVANT_TURNOVER_BANDS
 from supplier_dd.domain.questionnaire import Question, current_version
-from supplier_dd.models import Contract, Supplier, Tender, User
+from supplier_dd.models import Contract, DeclarationRequest, Supplier, Tender, User
 from supplier_dd.services import declarations as service
 
 # Slug -> how its answers look. Everyone else with a contract is "good" or "fair" by turn.
@@ -111,6 +111,19 @@ def demo_answers(supplier: Supplier, slug: str, profile: str, today: date) -> di
     return answers
 
 
+def demo_annual_request(ctx, supplier: Supplier, due: date, officer: User,
+                        asked: datetime) -> DeclarationRequest:
+    """The demo's annual request due that year. Loading the demo again finds the one it made:
+    asking through the service would start a new round once the first was answered."""
+    request = service.first_annual_request(ctx.session, supplier, due)
+    if request is None:
+        request, _created = service.request_for_supplier(
+            ctx.session, supplier, due, officer, asked,
+            note="Our annual modern slavery declaration round.")
+        ctx.result.count("declaration requests")
+    return request
+
+
 def submit_demo_declaration(ctx, request, user: User, answers: dict, when: datetime,
                             revise_from=None):
     if revise_from is not None:
@@ -159,12 +172,7 @@ def load_declarations(ctx) -> None:
     for position, (slug, supplier) in enumerate(sorted(suppliers.items())):
         if supplier.id not in holders:
             continue
-        request, created = service.request_for_supplier(
-            session, supplier, today + timedelta(days=60), officer, now,
-            note="Our annual modern slavery declaration round.",
-        )
-        if created:
-            ctx.result.count("declaration requests")
+        request = demo_annual_request(ctx, supplier, today + timedelta(days=60), officer, now)
         if request.declarations or slug in NOT_STARTED:
             continue
         contact = session.scalar(select(User).where(User.supplier_id == supplier.id))

@@ -21,11 +21,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from supplier_dd.demo.data import SUPPLIERS
-from supplier_dd.demo.declarations import PROFILES, demo_answers, submit_demo_declaration
+from supplier_dd.demo.declarations import (
+    PROFILES,
+    demo_annual_request,
+    demo_answers,
+    submit_demo_declaration,
+)
 from supplier_dd.domain.schedule import add_months
 from supplier_dd.models import Contract, Supplier, TrainingRecord, User
 from supplier_dd.reports.data import FinancialYear, financial_year_of
-from supplier_dd.services import declarations as service
 
 OFFICER = "officer@council.example"
 CIPS = "CIPS Ethical Procurement and Supply"
@@ -70,11 +74,7 @@ def load_history(ctx) -> None:
             # An annual request is one per supplier and due year: due dates more than a year
             # apart keep the two rounds (and this year's, due in 60 days) apart.
             due = when.date() + timedelta(days=7 if years_ago == 2 else 30)
-            request, created = service.request_for_supplier(
-                session, supplier, due, officer, when - timedelta(days=14),
-                note="Our annual modern slavery declaration round.")
-            if created:
-                ctx.result.count("declaration requests")
+            request = demo_annual_request(ctx, supplier, due, officer, when - timedelta(days=14))
             if request.declarations:
                 continue
             contact = session.scalar(select(User).where(User.supplier_id == supplier.id))

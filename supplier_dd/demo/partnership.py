@@ -22,7 +22,12 @@ from sqlalchemy import select
 
 from supplier_dd.demo import load_suppliers_of, upsert_user
 from supplier_dd.demo.data import PARTNER_COUNCILS, REFUSED, SHARED, SUPPLIERS, DemoCouncil
-from supplier_dd.demo.declarations import demo_answers, start_draft, submit_demo_declaration
+from supplier_dd.demo.declarations import (
+    demo_annual_request,
+    demo_answers,
+    start_draft,
+    submit_demo_declaration,
+)
 from supplier_dd.demo.risk import score_suppliers
 from supplier_dd.demo.sharing import consent_for, share_declaration, withdrawn_consent
 from supplier_dd.domain.roles import Role
@@ -103,12 +108,8 @@ def _load_council_records(ctx, partner: DemoCouncil) -> None:
 
 def _annual_request(ctx, supplier: Supplier, officer: User) -> DeclarationRequest:
     asked = ctx.now - timedelta(days=ASKED_DAYS_AGO)
-    request, created = service.request_for_supplier(
-        ctx.session, supplier, ctx.now.date() + timedelta(days=DUE_IN_DAYS), officer, asked,
-        note="Our annual modern slavery declaration round.")
-    if created:
-        ctx.result.count("declaration requests")
-    return request
+    return demo_annual_request(ctx, supplier, ctx.now.date() + timedelta(days=DUE_IN_DAYS),
+                               officer, asked)
 
 
 def _answered(request: DeclarationRequest) -> bool:

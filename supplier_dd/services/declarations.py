@@ -100,6 +100,36 @@ def _upsert_request(session: Session, natural_key: str,
     return record, True
 
 
+def _is_settled(request: DeclarationRequest) -> bool:
+    """Answered (a submitted declaration, or one made for another request shared with it) or
+    withdrawn: asking again then starts a new round rather than pointing at this one."""
+    if request.withdrawn_at is not None or request.shared_answer is not None:
+        return True
+    return any(declaration.status in (STATUS_SUBMITTED, STATUS_SUPERSEDED)
+               for declaration in request.declarations)
+
+
+def _upsert_open_request(session: Session, base_key: str,
+                         **values) -> tuple[DeclarationRequest, bool]:
+    """The request still waiting for an answer under this key (asking twice, a double click or
+    two officers at once, cannot duplicate it), or a new round once the last was answered or
+    withdrawn: an officer asking again after a red flag, or for a contract's second year, must
+    reach the supplier, not be told it had been asked before."""
+    round_number = 1
+    while True:
+        key = base_key if round_number == 1 else f"{base_key}:round:{round_number}"
+        existing = session.scalar(
+            select(DeclarationRequest).where(DeclarationRequest.natural_key == key)
+        )
+        if existing is None:
+            record = DeclarationRequest(natural_key=key, **values)
+            session.add(record)
+            return record, True
+        if not _is_settled(existing):
+            return existing, False
+        round_number += 1
+
+
 def _audit_request(session: Session, record: DeclarationRequest, actor: audit.Actor,
                    now: datetime) -> None:
     audit.record(session, "declaration_request.created", actor, now,
@@ -146,6 +176,17 @@ def request_for_tender(session: Session, tender: Tender, due_date: date, request
     return made, created
 
 
+def _annual_key(supplier: Supplier, due_date: date) -> str:
+    return f"annual:{due_date.year}:supplier:{supplier.id}"
+
+
+def first_annual_request(session: Session, supplier: Supplier,
+                         due_date: date) -> DeclarationRequest | None:
+    """The first annual request due in that calendar year, answered or not."""
+    return session.scalar(select(DeclarationRequest).where(
+        DeclarationRequest.natural_key == _annual_key(supplier, due_date)))
+
+
 def request_for_supplier(session: Session, supplier: Supplier, due_date: date,
                          requested_by: User | None, now: datetime, contract: Contract | None = None,
                          note: str = "", *, actor: audit.Actor | None = None
@@ -157,8 +198,8 @@ def request_for_supplier(session: Session, supplier: Supplier, due_date: date,
             raise ServiceError("That contract is not held by this supplier")
         key, kind = f"contract:{contract.id}:supplier:{supplier.id}", "contract"
     else:
-        key, kind = f"annual:{due_date.year}:supplier:{supplier.id}", "annual"
-    record, created = _upsert_request(
+        key, kind = _annual_key(supplier, due_date), "annual"
+    record, created = _upsert_open_request(
         session, key, supplier=supplier, kind=kind, contract=contract, due_date=due_date,
         questionnaire_id=QUESTIONNAIRE_ID, note=note.strip(), requested_by=requested_by,
         requested_at=now,

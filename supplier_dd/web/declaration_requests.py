@@ -292,7 +292,8 @@ def request_for_supplier(supplier_id: int):
                 errors["due_date"] = str(failure)
             else:
                 flash("Declaration requested" if created
-                      else "This supplier had already been asked for that declaration")
+                      else "This supplier has already been asked for that declaration and "
+                           "has not answered it yet")
                 return redirect(url_for("officer.supplier", supplier_id=supplier.id))
     return render_template(
         "declarations/request_form.html", subject=supplier.name, recipients=[supplier.name],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,7 +129,10 @@ def test_signing_and_checking_work_in_a_thread_that_runs_an_event_loop(council_c
         signed = sign_pdf(report, signer, reason="Approved by the Cabinet", signed_at=SIGNED_AT)
         return validate_signature(signed, [council_ca.root_pem])
 
-    check = asyncio.run(approve_inside_a_running_loop())
+    # The loop runs in a thread of the test's own: the worker's main thread may already run
+    # one (a Playwright browser left open by an earlier test), where asyncio.run is refused.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        check = pool.submit(asyncio.run, approve_inside_a_running_loop()).result()
     assert (check.intact, check.trusted, check.valid) == (True, True, True)
     assert check.signed_at == SIGNED_AT
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import lxml.html
 import pytest
+from flask import current_app
 
+from supplier_dd.demo.declarations import demo_answers
 from supplier_dd.domain.questionnaire import answers_sha256, current_version
-from supplier_dd.models import Declaration, DeclarationRequest, EvidenceFile, Tender
+from supplier_dd.jobs.reminders import run_send
+from supplier_dd.models import Declaration, DeclarationRequest, EvidenceFile, Tender, User
+from supplier_dd.models.base import utcnow
+from supplier_dd.services import declarations as service
+from supplier_dd.services.evidence import EvidenceStore
 from tests.declaration_helpers import (
     PDF_BYTES,
     all_form_values,
@@ -263,3 +270,51 @@ def test_officer_requests_an_annual_declaration_with_a_valid_due_date(client, se
     assert again.status_code == 302
     requests = session.query(DeclarationRequest).all()
     assert [(r.kind, r.supplier_id) for r in requests] == [("annual", supplier.id)]
+
+
+def _answer_as_the_supplier(session, request: DeclarationRequest) -> None:
+    contact = session.query(User).filter_by(email="contact@acme.example").one()
+    store = EvidenceStore(Path(current_app.config["SUPPLIER_DD_SETTINGS"].upload_dir))
+    now = utcnow()
+    draft = service.start_or_resume(session, store, request, contact, now)
+    draft.answers = demo_answers(request.supplier, "acme", "good", now.date())
+    session.flush()
+    service.submit(session, draft, signatory_name="Jane Smith", signatory_role="Director",
+                   confirms_true=True, confirms_authority=True, ip="198.51.100.7", user=contact,
+                   now=now)
+    session.commit()
+
+
+def test_asking_again_after_the_answer_reaches_the_supplier_as_a_new_request(
+        app, client, session, journey, smtp_server):
+    """An annual declaration answered in March and asked for again in the same year (a red flag,
+    a change of contract) is a new request the supplier sees and is emailed about, not 'already
+    asked'; asking while it is still unanswered does not make a third."""
+    supplier = journey["supplier"]
+    client.sign_in("officer@example.org", PASSWORD)
+    url = f"/officer/suppliers/{supplier.id}/request-declaration"
+    march = {"due_date-day": "31", "due_date-month": "3", "due_date-year": "2099", "contract": ""}
+    september = {**march, "due_date-day": "30", "due_date-month": "9"}
+    assert client.submit(url, march).status_code == 302
+    first = session.query(DeclarationRequest).one()
+    _answer_as_the_supplier(session, first)
+
+    asked_again = client.submit(url, september)
+    assert "Declaration requested" in text_of(client.get(asked_again.headers["Location"]))
+    requests = session.query(DeclarationRequest).order_by(DeclarationRequest.id).all()
+    assert [r.due_date.isoformat() for r in requests] == ["2099-03-31", "2099-09-30"]
+    assert first.declarations[0].status == "submitted"  # the March answer stands as it was
+
+    twice = client.submit(url, september)
+    assert ("has already been asked for that declaration and has not answered it yet"
+            in text_of(client.get(twice.headers["Location"])))
+    assert session.query(DeclarationRequest).count() == 2
+
+    run_send(app, session, utcnow)  # one pass of the outbox, as the scheduler's send job
+    asked = [m for m in smtp_server.to("contact@acme.example")
+             if m.key.startswith("declaration_request")]
+    assert len(asked) == 2 and "30 September 2099" in asked[-1].text()
+    client.post("/sign-out", data={"csrf_token": csrf_token_in(client.get("/accessibility").text)})
+    client.sign_in("contact@acme.example", PASSWORD)
+    home = text_of(client.get("/supplier/"))
+    assert "30 September 2099" in home and "Not yet started" in home
