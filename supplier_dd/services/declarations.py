@@ -231,8 +231,14 @@ def request_title(request: DeclarationRequest) -> str:
     if request.kind == "tender" and request.tender is not None:
         return f"Tender {request.tender.reference}: {request.tender.title}"
     if request.kind == "contract" and request.contract is not None:
-        return f"Contract {request.contract.reference}: {request.contract.title}"
-    return f"Annual declaration {request.due_date.year}"
+        title = f"Contract {request.contract.reference}: {request.contract.title}"
+    else:
+        title = f"Annual declaration {request.due_date.year}"
+    if ":round:" in (request.natural_key or ""):
+        # Asked again after an answer: the supplier and the officer tell the two apart.
+        asked = request.requested_at
+        return f"{title}, asked again on {asked.day} {asked:%B %Y}"
+    return title
 
 
 def answered_with(request: DeclarationRequest, declaration: Declaration | None) -> str | None:

@@ -318,3 +318,5 @@ def test_asking_again_after_the_answer_reaches_the_supplier_as_a_new_request(
     client.sign_in("contact@acme.example", PASSWORD)
     home = text_of(client.get("/supplier/"))
     assert "30 September 2099" in home and "Not yet started" in home
+    asked_on = requests[1].requested_at
+    assert f"Annual declaration 2099, asked again on {asked_on.day} {asked_on:%B %Y}" in home
