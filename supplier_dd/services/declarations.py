@@ -109,6 +109,19 @@ def _is_settled(request: DeclarationRequest) -> bool:
                for declaration in request.declarations)
 
 
+def open_requests_for(session: Session, supplier_id: int) -> list[DeclarationRequest]:
+    """The supplier's requests (of the acting council) still waiting for an answer, soonest
+    due first."""
+    requests = session.scalars(
+        select(DeclarationRequest).where(DeclarationRequest.supplier_id == supplier_id,
+                                         DeclarationRequest.withdrawn_at.is_(None))
+        .options(selectinload(DeclarationRequest.declarations),
+                 selectinload(DeclarationRequest.shared_answer),
+                 selectinload(DeclarationRequest.tender), selectinload(DeclarationRequest.contract))
+        .order_by(DeclarationRequest.due_date, DeclarationRequest.id))
+    return [request for request in requests if not _is_settled(request)]
+
+
 def _upsert_open_request(session: Session, base_key: str,
                          **values) -> tuple[DeclarationRequest, bool]:
     """The request still waiting for an answer under this key (asking twice, a double click or

@@ -106,9 +106,13 @@ def supplier(supplier_id: int):
     from supplier_dd.services.reminders import local_date, supplier_reattestation
 
     reattestation = supplier_reattestation(db.session, record.id, local_date(utcnow()), limit=5)
+    from supplier_dd.services.declarations import open_requests_for, request_title
     from supplier_dd.web.risk import supplier_risk_context
 
+    open_requests = [(request_title(request), request.due_date)
+                     for request in open_requests_for(db.session, record.id)]
     return render_template("officer/supplier.html", supplier=record, reattestation=reattestation,
+                           open_requests=open_requests,
                            **_referrals_context(record), **_registry_context(record),
                            **supplier_risk_context(db.session, record.id))
 

@@ -305,6 +305,11 @@ def test_asking_again_after_the_answer_reaches_the_supplier_as_a_new_request(
     assert [r.due_date.isoformat() for r in requests] == ["2099-03-31", "2099-09-30"]
     assert first.declarations[0].status == "submitted"  # the March answer stands as it was
 
+    officer_page = text_of(client.get(f"/officer/suppliers/{supplier.id}"))
+    waiting = officer_page.split("Requests not yet answered")[1].split("Open queries")[0]
+    assert "asked again on" in waiting and "due 30 September 2099" in waiting
+    assert "31 March 2099" not in waiting  # the answered one is not waiting
+
     twice = client.submit(url, september)
     assert ("has already been asked for that declaration and has not answered it yet"
             in text_of(client.get(twice.headers["Location"])))
