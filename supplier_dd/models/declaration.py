@@ -33,6 +33,8 @@ REQUEST_KINDS = ("tender", "contract", "annual")
 STATUS_DRAFT = "draft"
 STATUS_SUBMITTED = "submitted"
 STATUS_SUPERSEDED = "superseded"
+# Signed and submitted, whether or not a later version has replaced it.
+ANSWERED_STATUSES = (STATUS_SUBMITTED, STATUS_SUPERSEDED)
 
 
 class DeclarationRequest(CouncilOwned, db.Model):

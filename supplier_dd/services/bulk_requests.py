@@ -32,7 +32,7 @@ from supplier_dd.models import (
     SupplierRiskSummary,
     User,
 )
-from supplier_dd.models.declaration import STATUS_SUBMITTED, STATUS_SUPERSEDED
+from supplier_dd.models.declaration import ANSWERED_STATUSES as ANSWERED
 from supplier_dd.models.risk import AssessmentReview, RiskAssessment
 from supplier_dd.models.tenancy import council_for_insert
 from supplier_dd.services import ServiceError, audit, outbox
@@ -40,7 +40,6 @@ from supplier_dd.services.declarations import request_for_campaign
 from supplier_dd.services.invitations import create_invitation
 from supplier_dd.services.notifications import Mailer, declaration_requested, supplier_contacts
 
-ANSWERED = (STATUS_SUBMITTED, STATUS_SUPERSEDED)
 HIGH_RANK = RESIDUAL_BANDS.index("High")  # Critical and knock-outs rank above it
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from supplier_dd.database import hold_until_commit
@@ -43,6 +43,7 @@ from supplier_dd.models import (
     User,
 )
 from supplier_dd.models.declaration import (
+    ANSWERED_STATUSES,
     STATUS_DRAFT,
     STATUS_SUBMITTED,
     STATUS_SUPERSEDED,
@@ -105,8 +106,7 @@ def _is_settled(request: DeclarationRequest) -> bool:
     withdrawn: asking again then starts a new round rather than pointing at this one."""
     if request.withdrawn_at is not None or request.shared_answer is not None:
         return True
-    return any(declaration.status in (STATUS_SUBMITTED, STATUS_SUPERSEDED)
-               for declaration in request.declarations)
+    return any(declaration.status in ANSWERED_STATUSES for declaration in request.declarations)
 
 
 def open_requests_for(session: Session, supplier_id: int) -> list[DeclarationRequest]:
@@ -128,19 +128,18 @@ def _upsert_open_request(session: Session, base_key: str,
     two officers at once, cannot duplicate it), or a new round once the last was answered or
     withdrawn: an officer asking again after a red flag, or for a contract's second year, must
     reach the supplier, not be told it had been asked before."""
-    round_number = 1
-    while True:
-        key = base_key if round_number == 1 else f"{base_key}:round:{round_number}"
-        existing = session.scalar(
-            select(DeclarationRequest).where(DeclarationRequest.natural_key == key)
-        )
-        if existing is None:
-            record = DeclarationRequest(natural_key=key, **values)
-            session.add(record)
-            return record, True
-        if not _is_settled(existing):
-            return existing, False
-        round_number += 1
+    rounds = session.scalars(
+        select(DeclarationRequest)
+        .where(or_(DeclarationRequest.natural_key == base_key,
+                   DeclarationRequest.natural_key.startswith(f"{base_key}:round:")))
+        .order_by(DeclarationRequest.id)
+    ).all()
+    if rounds and not _is_settled(rounds[-1]):
+        return rounds[-1], False
+    key = f"{base_key}:round:{len(rounds) + 1}" if rounds else base_key
+    record = DeclarationRequest(natural_key=key, **values)
+    session.add(record)
+    return record, True
 
 
 def _audit_request(session: Session, record: DeclarationRequest, actor: audit.Actor,

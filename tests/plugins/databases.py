@@ -292,7 +292,10 @@ def _truncate_all(url: str) -> None:
     """Back to the baseline: the tables a test changed emptied, their ids started again, the
     seeded rows put back."""
     baseline = _state["baseline"]
-    engine = _state["engines"].get(url) or _state["engines"].setdefault(url, create_engine(url))
+    engines = _state["engines"]
+    if url not in engines:
+        engines[url] = create_engine(url)
+    engine = engines[url]
     with engine.begin() as connection:
         changed = _changed_tables(connection, baseline)
         if not changed:
